@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AppConfig, loadConfig } from '@cap-iae/config';
+import { CoreModule } from '@cap-iae/core';
+import { DomainErrorFilter } from './http/domain-error.filter';
+import { frenchValidationPipe } from './http/french-validation';
+import { ReferenceController } from './api/reference.controller';
+import { IndicatorsController } from './api/indicators.controller';
+import { HealthController } from './api/health.controller';
+import { HomeController } from './home.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig = loadConfig()): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(config)],
+      controllers: [HomeController, HealthController, ReferenceController, IndicatorsController],
+      providers: [
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_PIPE, useFactory: frenchValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from '@cap-iae/config';
+import { createApp } from './create-app';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  await app.listen(config.port, config.host);
+  const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  new Logger('Cap IAE').log(`Application prête : http://${shown}:${config.port}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Échec du démarrage : ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

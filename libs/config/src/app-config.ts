@@ -1,0 +1,69 @@
+import * as path from 'node:path';
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string; schema?: string };
+
+export interface AppConfig {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseConfig;
+  /** Load demonstration data on a fresh database (never in production unless asked explicitly). */
+  readonly demo: boolean;
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'oui', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'non', 'no'].includes(raw.toLowerCase())) return false;
+  problems.push(`${name} doit valoir true ou false (reçu « ${raw} »)`);
+  return fallback;
+}
+
+/**
+ * Reads the environment once, at boot, and fails with every problem listed rather than the first one met at run time.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const rawEnv = env.NODE_ENV ?? 'development';
+  const appEnv = (['development', 'production', 'test'] as const).find((e) => e === rawEnv);
+  if (!appEnv) problems.push(`NODE_ENV doit valoir development, production ou test (reçu « ${rawEnv} »)`);
+
+  const port = Number(env.PORT ?? '3000');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT doit être un numéro de port (reçu « ${env.PORT} »)`);
+
+  let database: DatabaseConfig;
+  const url = env.DATABASE_URL?.trim();
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      problems.push('DATABASE_URL doit commencer par postgres:// (seul PostgreSQL est pris en charge en dehors de SQLite)');
+    }
+    database = { kind: 'postgres', url, schema: env.DATABASE_SCHEMA || undefined };
+  } else {
+    database = { kind: 'sqlite', path: path.resolve(cwd, env.DATABASE_PATH ?? path.join('data', 'cap-iae.sqlite')) };
+  }
+
+  const logLevel = (['error', 'warn', 'log', 'debug'] as const).find((l) => l === (env.LOG_LEVEL ?? 'log'));
+  if (!logLevel) problems.push(`LOG_LEVEL doit valoir error, warn, log ou debug (reçu « ${env.LOG_LEVEL} »)`);
+
+  const demo = parseBoolean('CAP_IAE_DEMO', env.CAP_IAE_DEMO, appEnv !== 'production', problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    env: appEnv ?? 'development',
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    database,
+    demo,
+    logLevel: logLevel ?? 'log',
+  };
+}

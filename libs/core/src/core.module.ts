@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule, loadConfig } from '@cap-iae/config';
+import { DatabaseModule } from '@cap-iae/database';
+import { TERRITORY_ENTITIES, TerritoriesModule } from '@cap-iae/territories';
+import { STRATEGY_ENTITIES, StrategyModule } from '@cap-iae/strategy';
+import { INDICATOR_ENTITIES, IndicatorsModule } from '@cap-iae/indicators';
+import { ReferenceDataModule } from '@cap-iae/reference-data';
+import { Bootstrapper } from './bootstrapper';
+
+export const ALL_ENTITIES = [...TERRITORY_ENTITIES, ...STRATEGY_ENTITIES, ...INDICATOR_ENTITIES];
+
+/** Every domain module without any transport: the server adds HTTP on top, the CLI adds commands. */
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig = loadConfig()): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(ALL_ENTITIES),
+        TerritoriesModule,
+        StrategyModule,
+        IndicatorsModule,
+        ReferenceDataModule,
+      ],
+      providers: [Bootstrapper],
+      exports: [TerritoriesModule, StrategyModule, IndicatorsModule, ReferenceDataModule, Bootstrapper],
+    };
+  }
+}

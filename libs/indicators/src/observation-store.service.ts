@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { isPostgres } from '@cap-iae/database';
+import { TerritoriesService } from '@cap-iae/territories';
+import { IndicatorCatalogService } from './indicator-catalog.service';
+import { ObservationValidator } from './observation-validator';
+import type { NormalisedObservation, ObservationInput, Provenance, StoreOptions, StoreResult } from './observation-input';
+import { writePostgres, writeSqlite } from './observation-writer';
+
+export interface ObservationsWritten {
+  provenance: Provenance;
+  rows: readonly NormalisedObservation[];
+  written: number;
+}
+
+/**
+ * The single way observations enter the database: imports, source runs, forms, the API and seeds all come here.
+ * Every record is validated first (all problems reported at once); then the whole set is written in one transaction
+ * with batched multi-row upserts, or nothing is written.
+ */
+@Injectable()
+export class ObservationStore {
+  private readonly listeners: ((event: ObservationsWritten) => void | Promise<void>)[] = [];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: IndicatorCatalogService,
+    private readonly territories: TerritoriesService,
+  ) {}
+
+  /** Read models (caches, audit) subscribe here instead of the store knowing about them. */
+  onWritten(listener: (event: ObservationsWritten) => void | Promise<void>): void {
+    this.listeners.push(listener);
+  }
+
+  async validator(): Promise<ObservationValidator> {
+    const territories = await this.territories.all();
+    return new ObservationValidator(await this.catalog.rulesByCode(), (code) => territories.has(code));
+  }
+
+  /** Validates without writing: what a preview (dry run) shows. */
+  async check(records: readonly ObservationInput[], options: StoreOptions = {}) {
+    return (await this.validator()).validate(records, options.describe);
+  }
+
+  async upsert(records: readonly ObservationInput[], provenance: Provenance, options: StoreOptions = {}): Promise<StoreResult> {
+    const rows = (await this.validator()).validateOrThrow(records, options.describe);
+    const written = await this.writeValidated(rows, provenance, options.onConflict ?? 'update');
+    return { written, received: records.length };
+  }
+
+  /** For callers that validated already (streaming imports validate chunk by chunk, then write once). */
+  async writeValidated(
+    rows: readonly NormalisedObservation[],
+    provenance: Provenance,
+    mode: 'update' | 'skip' = 'update',
+  ): Promise<number> {
+    if (rows.length === 0) return 0;
+    const written = isPostgres(this.dataSource)
+      ? await writePostgres(this.dataSource, rows, provenance, mode)
+      : await writeSqlite(this.dataSource, rows, provenance, mode);
+    for (const listener of this.listeners) await listener({ provenance, rows, written });
+    return written;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './domain-error';
+export * from './period';
+export * from './territory-code';
+export * from './dimensions';
+export * from './format-fr';
+export * from './prng';
