@@ -10,7 +10,9 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
   if (result.status !== 0) {
-    process.stderr.write(`\nÉchec de « ${[cmd, ...args].join(' ')} » (code ${result.status ?? result.signal}).\n`);
+    process.stderr.write(
+      `\nÉchec de « ${[cmd, ...args].join(' ')} » (code ${result.status ?? result.signal}).\n`,
+    );
     process.exit(result.status ?? 1);
   }
 }
@@ -34,17 +36,28 @@ export function ensureDependencies() {
   const lock = path.join(root, 'package-lock.json');
   const stale = !fs.existsSync(marker) || fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs;
   if (!stale) return;
-  process.stdout.write('Installation des dépendances (la première fois, SQLite est compilé : 1 à 3 minutes)…\n');
+  process.stdout.write(
+    'Installation des dépendances (la première fois, SQLite est compilé : 1 à 3 minutes)…\n',
+  );
   // No browser download: Chromium comes from the system package (see docs/operations.md).
-  run('npm', ['ci', '--no-audit', '--no-fund'], { env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: 'true', SCARF_ANALYTICS: 'false' } });
+  run('npm', ['ci', '--no-audit', '--no-fund'], {
+    env: { ...process.env, PUPPETEER_SKIP_DOWNLOAD: 'true', SCARF_ANALYTICS: 'false' },
+  });
 }
 
 export function ensureBuild() {
   const stamp = path.join(root, 'dist', '.build-stamp');
-  const sources = Math.max(...['apps', 'libs', 'plugins'].map((d) => newestMtime(path.join(root, d))), fs.statSync(path.join(root, 'tsconfig.json')).mtimeMs);
+  const sources = Math.max(
+    ...['apps', 'libs', 'plugins'].map((d) => newestMtime(path.join(root, d))),
+    fs.statSync(path.join(root, 'tsconfig.json')).mtimeMs,
+  );
   if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= sources) return;
   process.stdout.write('Compilation…\n');
-  run(process.execPath, [path.join(root, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'), 'build', 'server']);
+  run(process.execPath, [
+    path.join(root, 'node_modules', '@nestjs', 'cli', 'bin', 'nest.js'),
+    'build',
+    'server',
+  ]);
   fs.writeFileSync(stamp, new Date().toISOString());
 }
 

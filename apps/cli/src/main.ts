@@ -11,7 +11,9 @@ import { isDomainError } from '@cap-iae/shared';
 
 async function withContext<T>(work: (ctx: INestApplicationContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const ctx = await NestFactory.createApplicationContext(CoreModule.forRoot(config), { logger: ['error', 'warn', 'log'] });
+  const ctx = await NestFactory.createApplicationContext(CoreModule.forRoot(config), {
+    logger: ['error', 'warn', 'log'],
+  });
   try {
     return await work(ctx);
   } finally {
@@ -22,10 +24,10 @@ async function withContext<T>(work: (ctx: INestApplicationContext) => Promise<T>
 export function buildProgram(): Command {
   const program = new Command()
     .name('cap-iae')
-    .description("Cap IAE en ligne de commande : base de données, référentiel, données de démonstration")
+    .description('Cap IAE en ligne de commande : base de données, référentiel, données de démonstration')
     .helpOption('-h, --help', "affiche l'aide")
     .addHelpCommand('help [commande]', "affiche l'aide d'une commande")
-    .showHelpAfterError("(lancez « cap-iae --help » pour la liste des commandes)");
+    .showHelpAfterError('(lancez « cap-iae --help » pour la liste des commandes)');
 
   program
     .command('setup')
@@ -47,14 +49,17 @@ export function buildProgram(): Command {
     .action(async (opts: { revertAll?: boolean }) => {
       await withContext(async (ctx) => {
         const ds = ctx.get(DataSource);
-        if (opts.revertAll) process.stdout.write(`${await revertAllMigrations(ds)} migration(s) annulée(s).\n`);
+        if (opts.revertAll)
+          process.stdout.write(`${await revertAllMigrations(ds)} migration(s) annulée(s).\n`);
         else process.stdout.write(`${(await runMigrations(ds)).length} migration(s) appliquée(s).\n`);
       });
     });
 
   program
     .command('reference')
-    .description('recharge le référentiel (territoires, stratégies, Pacte, indicateurs, valeurs de référence)')
+    .description(
+      'recharge le référentiel (territoires, stratégies, Pacte, indicateurs, valeurs de référence)',
+    )
     .action(async () => {
       const report = await withContext((ctx) => ctx.get(ReferenceSeeder).run());
       process.stdout.write(
@@ -88,7 +93,8 @@ buildProgram()
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
     else if (isDomainError(error)) {
       process.stderr.write(`Erreur : ${error.message}\n`);
-      for (const issue of error.issues.slice(0, 50)) process.stderr.write(`  - ${issue.field} : ${issue.message}\n`);
+      for (const issue of error.issues.slice(0, 50))
+        process.stderr.write(`  - ${issue.field} : ${issue.message}\n`);
     } else process.stderr.write(`Erreur : ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });

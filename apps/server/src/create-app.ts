@@ -26,7 +26,10 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
 }
 
 /** Builds the HTTP app (used by main and by the e2e tests, so that tests exercise the real wiring). */
-export async function createApp(config: AppConfig, options: { prepare?: boolean; demo?: boolean } = {}): Promise<NestExpressApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: { prepare?: boolean; demo?: boolean } = {},
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: LEVELS[config.logLevel],
     bodyParser: false,
@@ -36,6 +39,9 @@ export async function createApp(config: AppConfig, options: { prepare?: boolean;
   app.enableShutdownHooks();
   if (options.prepare ?? true) await app.get(Bootstrapper).prepare({ demo: options.demo });
   // The Swagger UI assets come from the swagger-ui-dist package and are served by the app itself (no CDN).
-  SwaggerModule.setup('api/docs', app, buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json', customSiteTitle: 'Cap IAE — API' });
+  SwaggerModule.setup('api/docs', app, buildOpenApi(app), {
+    jsonDocumentUrl: 'api/docs-json',
+    customSiteTitle: 'Cap IAE — API',
+  });
   return app;
 }

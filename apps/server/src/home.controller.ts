@@ -3,7 +3,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { StrategiesService } from '@cap-iae/strategy';
 
 function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** Landing page until the dashboard lands: what the platform holds and where its API is documented. */

@@ -39,17 +39,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!appEnv) problems.push(`NODE_ENV doit valoir development, production ou test (reçu « ${rawEnv} »)`);
 
   const port = Number(env.PORT ?? '3000');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT doit être un numéro de port (reçu « ${env.PORT} »)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`PORT doit être un numéro de port (reçu « ${env.PORT} »)`);
 
   let database: DatabaseConfig;
   const url = env.DATABASE_URL?.trim();
   if (url) {
     if (!/^postgres(ql)?:\/\//.test(url)) {
-      problems.push('DATABASE_URL doit commencer par postgres:// (seul PostgreSQL est pris en charge en dehors de SQLite)');
+      problems.push(
+        'DATABASE_URL doit commencer par postgres:// (seul PostgreSQL est pris en charge en dehors de SQLite)',
+      );
     }
     database = { kind: 'postgres', url, schema: env.DATABASE_SCHEMA || undefined };
   } else {
-    database = { kind: 'sqlite', path: path.resolve(cwd, env.DATABASE_PATH ?? path.join('data', 'cap-iae.sqlite')) };
+    database = {
+      kind: 'sqlite',
+      path: path.resolve(cwd, env.DATABASE_PATH ?? path.join('data', 'cap-iae.sqlite')),
+    };
   }
 
   const logLevel = (['error', 'warn', 'log', 'debug'] as const).find((l) => l === (env.LOG_LEVEL ?? 'log'));

@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@cap-iae/config';
-import { AppStateService, runMigrations } from '@cap-iae/database';
+import { AppStateService, runMigrations, withInstallationLock } from '@cap-iae/database';
 import { DemoLoader, ReferenceSeeder, repoPath } from '@cap-iae/reference-data';
 
 const REFERENCE_STATE_KEY = 'reference.hash';
@@ -32,9 +32,15 @@ export class Bootstrapper {
     private readonly demo: DemoLoader,
   ) {}
 
-  async prepare(options: { demo?: boolean } = {}): Promise<PrepareReport> {
+  prepare(options: { demo?: boolean } = {}): Promise<PrepareReport> {
+    // Instances starting together on one PostgreSQL database take turns: the second finds everything done.
+    return withInstallationLock(this.dataSource, () => this.prepareLocked(options));
+  }
+
+  private async prepareLocked(options: { demo?: boolean }): Promise<PrepareReport> {
     const applied = await runMigrations(this.dataSource);
-    if (applied.length > 0) this.logger.log(`Migrations appliquées : ${applied.map((m) => m.name).join(', ')}`);
+    if (applied.length > 0)
+      this.logger.log(`Migrations appliquées : ${applied.map((m) => m.name).join(', ')}`);
 
     const hash = referenceHash();
     let reference: PrepareReport['reference'] = 'unchanged';

@@ -12,6 +12,8 @@ export class AppStateService {
   }
 
   async set(key: string, value: string): Promise<void> {
-    await this.dataSource.getRepository(AppState).upsert({ key, value, updatedAt: new Date().toISOString() }, ['key']);
+    await this.dataSource
+      .getRepository(AppState)
+      .upsert({ key, value, updatedAt: new Date().toISOString() }, ['key']);
   }
 }

@@ -1,4 +1,4 @@
-import type { TableColumnOptions } from 'typeorm';
+import type { QueryRunner, TableColumnOptions } from 'typeorm';
 
 /**
  * Column builders for migrations. Only types both SQLite and PostgreSQL accept under the same name are used, so that
@@ -37,10 +37,11 @@ export const col = {
     isNullable: false,
     ...opts,
   }),
-  bool: (name: string, defaultValue: boolean): TableColumnOptions => ({
+  /** A default is written into the DDL as is, and the two databases spell booleans differently. */
+  bool: (q: QueryRunner, name: string, defaultValue: boolean): TableColumnOptions => ({
     name,
     type: 'boolean',
     isNullable: false,
-    default: defaultValue,
+    default: q.connection.options.type === 'postgres' ? String(defaultValue) : defaultValue ? '1' : '0',
   }),
 };

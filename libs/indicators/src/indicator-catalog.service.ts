@@ -16,7 +16,10 @@ export class IndicatorCatalogService {
     if (!this.rules) {
       const rows = await this.indicators.find();
       this.rules = new Map(
-        rows.map((i) => [i.code, { code: i.code, unit: i.unit, aggregation: i.aggregation, dimensions: i.dimensions }]),
+        rows.map((i) => [
+          i.code,
+          { code: i.code, unit: i.unit, aggregation: i.aggregation, dimensions: i.dimensions },
+        ]),
       );
     }
     return this.rules;

@@ -12,7 +12,19 @@ import { TargetsService } from './targets.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Indicator, Observation, Target]), TerritoriesModule],
-  providers: [IndicatorCatalogService, IndicatorsService, ObservationQueryService, ObservationStore, TargetsService],
-  exports: [IndicatorCatalogService, IndicatorsService, ObservationQueryService, ObservationStore, TargetsService],
+  providers: [
+    IndicatorCatalogService,
+    IndicatorsService,
+    ObservationQueryService,
+    ObservationStore,
+    TargetsService,
+  ],
+  exports: [
+    IndicatorCatalogService,
+    IndicatorsService,
+    ObservationQueryService,
+    ObservationStore,
+    TargetsService,
+  ],
 })
 export class IndicatorsModule {}

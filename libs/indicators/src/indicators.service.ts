@@ -66,7 +66,10 @@ function toView(i: Indicator): IndicatorView {
       return {
         code: d,
         label: dim.label,
-        values: Object.entries(dim.values as Record<string, string>).map(([code, label]) => ({ code, label })),
+        values: Object.entries(dim.values as Record<string, string>).map(([code, label]) => ({
+          code,
+          label,
+        })),
       };
     }),
     objectives: (i.objectives ?? []).map((o) => ({

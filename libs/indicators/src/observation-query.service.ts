@@ -48,7 +48,8 @@ export class ObservationQueryService {
 
   async find(filter: ObservationFilter): Promise<Page<ObservationView>> {
     const qb = this.dataSource.getRepository(Observation).createQueryBuilder('o');
-    if (filter.indicators?.length) qb.andWhere('o.indicatorCode IN (:...indicators)', { indicators: filter.indicators });
+    if (filter.indicators?.length)
+      qb.andWhere('o.indicatorCode IN (:...indicators)', { indicators: filter.indicators });
     if (filter.strategy) {
       const exists: unknown = await this.dataSource
         .createQueryBuilder()
@@ -64,7 +65,8 @@ export class ObservationQueryService {
         { strategy: filter.strategy },
       );
     }
-    if (filter.territories?.length) qb.andWhere('o.territoryCode IN (:...territories)', { territories: filter.territories });
+    if (filter.territories?.length)
+      qb.andWhere('o.territoryCode IN (:...territories)', { territories: filter.territories });
     if (filter.periodFrom) qb.andWhere('o.period >= :from', { from: filter.periodFrom });
     if (filter.periodTo) qb.andWhere('o.period <= :to', { to: `${filter.periodTo}\uffff` });
     if (filter.status) qb.andWhere('o.status = :status', { status: filter.status });
@@ -74,7 +76,9 @@ export class ObservationQueryService {
       else
         qb.andWhere(
           new Brackets((w) =>
-            w.where('o.dimensionKey LIKE :dprefix', { dprefix: `${d}=%` }).andWhere('o.dimensionKey NOT LIKE :dsep', { dsep: '%;%' }),
+            w
+              .where('o.dimensionKey LIKE :dprefix', { dprefix: `${d}=%` })
+              .andWhere('o.dimensionKey NOT LIKE :dsep', { dsep: '%;%' }),
           ),
         );
     }

@@ -5,7 +5,13 @@ import { isPostgres } from '@cap-iae/database';
 import { TerritoriesService } from '@cap-iae/territories';
 import { IndicatorCatalogService } from './indicator-catalog.service';
 import { ObservationValidator } from './observation-validator';
-import type { NormalisedObservation, ObservationInput, Provenance, StoreOptions, StoreResult } from './observation-input';
+import type {
+  NormalisedObservation,
+  ObservationInput,
+  Provenance,
+  StoreOptions,
+  StoreResult,
+} from './observation-input';
 import { writePostgres, writeSqlite } from './observation-writer';
 
 export interface ObservationsWritten {
@@ -44,7 +50,11 @@ export class ObservationStore {
     return (await this.validator()).validate(records, options.describe);
   }
 
-  async upsert(records: readonly ObservationInput[], provenance: Provenance, options: StoreOptions = {}): Promise<StoreResult> {
+  async upsert(
+    records: readonly ObservationInput[],
+    provenance: Provenance,
+    options: StoreOptions = {},
+  ): Promise<StoreResult> {
     const rows = (await this.validator()).validateOrThrow(records, options.describe);
     const written = await this.writeValidated(rows, provenance, options.onConflict ?? 'update');
     return { written, received: records.length };

@@ -6,10 +6,9 @@ import {
   parsePeriod,
   periodIssue,
   formatPeriod,
-  DimensionSet,
 } from '@cap-iae/shared';
 import type { IndicatorAggregation, IndicatorUnit } from './indicator.entity';
-import { OBSERVATION_STATUSES, ObservationStatus } from './observation.entity';
+import { OBSERVATION_STATUSES } from './observation.entity';
 import type { NormalisedObservation, ObservationInput } from './observation-input';
 
 export interface IndicatorRules {
@@ -67,7 +66,10 @@ export class ObservationValidator {
       const key = `${row.indicatorCode}|${row.territoryCode}|${row.period}|${row.dimensionKey}`;
       const first = seen.get(key);
       if (first !== undefined) {
-        push({ field: where, message: `même indicateur, territoire, période et ventilation que ${describe(first)}` });
+        push({
+          field: where,
+          message: `même indicateur, territoire, période et ventilation que ${describe(first)}`,
+        });
         continue;
       }
       seen.set(key, i);
@@ -76,11 +78,20 @@ export class ObservationValidator {
     return { rows, issues, issueCount };
   }
 
-  validateOrThrow(records: readonly ObservationInput[], describe?: (index: number) => string): NormalisedObservation[] {
+  validateOrThrow(
+    records: readonly ObservationInput[],
+    describe?: (index: number) => string,
+  ): NormalisedObservation[] {
     const { rows, issues, issueCount } = this.validate(records, describe);
     if (issueCount > 0) {
-      const more = issueCount > issues.length ? ` (${issueCount} erreurs, les ${issues.length} premières sont listées)` : '';
-      throw DomainError.validation(issues, `Aucune valeur n'a été enregistrée : ${issueCount} erreur(s) à corriger${more}.`);
+      const more =
+        issueCount > issues.length
+          ? ` (${issueCount} erreurs, les ${issues.length} premières sont listées)`
+          : '';
+      throw DomainError.validation(
+        issues,
+        `Aucune valeur n'a été enregistrée : ${issueCount} erreur(s) à corriger${more}.`,
+      );
     }
     return rows;
   }
@@ -102,7 +113,9 @@ export class ObservationValidator {
       push({
         field: `${where}.indicator`,
         message:
-          typeof input.indicator === 'string' ? `indicateur inconnu « ${input.indicator} »` : "code d'indicateur manquant",
+          typeof input.indicator === 'string'
+            ? `indicateur inconnu « ${input.indicator} »`
+            : "code d'indicateur manquant",
       });
     }
     if (typeof input.territory !== 'string' || !this.territoryExists(input.territory)) {
@@ -117,14 +130,18 @@ export class ObservationValidator {
     const periodProblem = periodIssue(`${where}.period`, input.period);
     if (periodProblem) push(periodProblem);
     if (input.status !== undefined && !OBSERVATION_STATUSES.includes(input.status)) {
-      push({ field: `${where}.status`, message: 'doit valoir provisional (provisoire) ou validated (validé)' });
+      push({
+        field: `${where}.status`,
+        message: 'doit valoir provisional (provisoire) ou validated (validé)',
+      });
     }
     if (input.doubtful !== undefined && typeof input.doubtful !== 'boolean') {
       push({ field: `${where}.doubtful`, message: 'doit être vrai ou faux' });
     }
     for (const field of ['sourceLabel', 'note'] as const) {
       const v = input[field];
-      if (v !== undefined && v !== null && typeof v !== 'string') push({ field: `${where}.${field}`, message: 'doit être un texte' });
+      if (v !== undefined && v !== null && typeof v !== 'string')
+        push({ field: `${where}.${field}`, message: 'doit être un texte' });
     }
     if (!indicator) return undefined;
     const dimProblems = dimensionIssues(`${where}.dimensions`, input.dimensions, indicator.dimensions);
@@ -135,11 +152,11 @@ export class ObservationValidator {
       indicatorCode: indicator.code,
       territoryCode: input.territory,
       period: formatPeriod(parsePeriod(String(input.period))!),
-      dimensionKey: dimensionKey(input.dimensions as DimensionSet | undefined),
+      dimensionKey: dimensionKey(input.dimensions),
       value: value.value,
       numerator: value.numerator,
       denominator: value.denominator,
-      status: (input.status ?? 'provisional') as ObservationStatus,
+      status: input.status ?? 'provisional',
       sourceLabel: input.sourceLabel ?? null,
       doubtful: input.doubtful ?? false,
       note: input.note ?? null,
@@ -161,39 +178,61 @@ export class ObservationValidator {
       }
       return false;
     };
-    const bad = [numberIssue('value', input.value), numberIssue('numerator', input.numerator), numberIssue('denominator', input.denominator)];
+    const bad = [
+      numberIssue('value', input.value),
+      numberIssue('numerator', input.numerator),
+      numberIssue('denominator', input.denominator),
+    ];
     if (bad.some(Boolean)) return undefined;
 
     const scale = indicator.unit === 'percent' ? 100 : 1;
-    let value = has(input.value) ? (input.value as number) : undefined;
+    let value = has(input.value) ? input.value : undefined;
     let numerator: number | null = null;
     let denominator: number | null = null;
 
     if (indicator.aggregation === 'ratio' && (has(input.numerator) || has(input.denominator))) {
       if (!has(input.numerator) || !has(input.denominator)) {
-        push({ field: `${where}.${has(input.numerator) ? 'denominator' : 'numerator'}`, message: 'numérateur et dénominateur vont ensemble' });
+        push({
+          field: `${where}.${has(input.numerator) ? 'denominator' : 'numerator'}`,
+          message: 'numérateur et dénominateur vont ensemble',
+        });
         return undefined;
       }
-      numerator = input.numerator as number;
-      denominator = input.denominator as number;
+      numerator = input.numerator;
+      denominator = input.denominator;
       if (denominator <= 0 || numerator < 0) {
-        push({ field: `${where}.denominator`, message: 'le dénominateur doit être positif et le numérateur supérieur ou égal à zéro' });
+        push({
+          field: `${where}.denominator`,
+          message: 'le dénominateur doit être positif et le numérateur supérieur ou égal à zéro',
+        });
         return undefined;
       }
       const computed = (numerator / denominator) * scale;
       // Published rates are rounded: half a tenth of a point is the tolerance between the value and its parts.
       if (value !== undefined && Math.abs(value - computed) > 0.05) {
-        push({ field: `${where}.value`, message: `ne correspond pas au rapport numérateur / dénominateur (${computed.toFixed(2)})` });
+        push({
+          field: `${where}.value`,
+          message: `ne correspond pas au rapport numérateur / dénominateur (${computed.toFixed(2)})`,
+        });
         return undefined;
       }
       value = value ?? computed;
     } else if (has(input.numerator) || has(input.denominator)) {
-      push({ field: `${where}.numerator`, message: "cet indicateur n'est pas un ratio : donnez seulement une valeur" });
+      push({
+        field: `${where}.numerator`,
+        message: "cet indicateur n'est pas un ratio : donnez seulement une valeur",
+      });
       return undefined;
     }
 
     if (value === undefined) {
-      push({ field: `${where}.value`, message: indicator.aggregation === 'ratio' ? 'valeur ou numérateur et dénominateur requis' : 'valeur requise' });
+      push({
+        field: `${where}.value`,
+        message:
+          indicator.aggregation === 'ratio'
+            ? 'valeur ou numérateur et dénominateur requis'
+            : 'valeur requise',
+      });
       return undefined;
     }
     if (indicator.unit === 'percent' && indicator.aggregation === 'ratio' && (value < 0 || value > 100)) {

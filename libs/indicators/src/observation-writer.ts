@@ -43,7 +43,12 @@ function conflictClause(mode: 'update' | 'skip', distinct: (c: string) => string
   return `ON CONFLICT (${KEY}) DO UPDATE SET ${set} WHERE ${changed}`;
 }
 
-function tuple(row: NormalisedObservation, p: Provenance, now: string, bool: (b: boolean) => number | boolean): unknown[] {
+function tuple(
+  row: NormalisedObservation,
+  p: Provenance,
+  now: string,
+  bool: (b: boolean) => number | boolean,
+): unknown[] {
   return [
     row.indicatorCode,
     row.territoryCode,
@@ -93,7 +98,8 @@ export async function writeSqlite(
   // A TypeORM transaction may be open on the shared connection between two awaits: let it finish first.
   while (db.inTransaction) await new Promise((resolve) => setImmediate(resolve));
   const now = new Date().toISOString();
-  const placeholders = (n: number) => Array.from({ length: n }, () => `(${OBSERVATION_COLUMNS.map(() => '?').join(',')})`).join(',');
+  const placeholders = (n: number) =>
+    Array.from({ length: n }, () => `(${OBSERVATION_COLUMNS.map(() => '?').join(',')})`).join(',');
   const sql = (n: number) =>
     `INSERT INTO observation (${OBSERVATION_COLUMNS.join(',')}) VALUES ${placeholders(n)} ${conflictClause(mode, (c) => `observation.${c} IS NOT excluded.${c}`)}`;
   const full = rows.length >= SQLITE_BATCH ? db.prepare(sql(SQLITE_BATCH)) : undefined;

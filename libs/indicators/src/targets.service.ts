@@ -45,13 +45,21 @@ export class TargetsService {
     private readonly territories: TerritoriesService,
   ) {}
 
-  async find(filter: { indicators?: string[]; territories?: string[]; yearFrom?: number; yearTo?: number }): Promise<TargetView[]> {
+  async find(filter: {
+    indicators?: string[];
+    territories?: string[];
+    yearFrom?: number;
+    yearTo?: number;
+  }): Promise<TargetView[]> {
     const qb = this.targets.createQueryBuilder('t');
     if (filter.indicators?.length) qb.andWhere('t.indicatorCode IN (:...ind)', { ind: filter.indicators });
     if (filter.territories?.length) qb.andWhere('t.territoryCode IN (:...ter)', { ter: filter.territories });
     if (filter.yearFrom !== undefined) qb.andWhere('t.year >= :yf', { yf: filter.yearFrom });
     if (filter.yearTo !== undefined) qb.andWhere('t.year <= :yt', { yt: filter.yearTo });
-    qb.orderBy('t.indicatorCode').addOrderBy('t.territoryCode').addOrderBy('t.year').addOrderBy('t.dimensionKey');
+    qb.orderBy('t.indicatorCode')
+      .addOrderBy('t.territoryCode')
+      .addOrderBy('t.year')
+      .addOrderBy('t.dimensionKey');
     return (await qb.getMany()).map(toView);
   }
 
@@ -61,12 +69,21 @@ export class TargetsService {
     const rules = (await this.catalog.rulesByCode()).get(input.indicator);
     if (!rules) issues.push({ field: 'indicator', message: `indicateur inconnu « ${input.indicator} »` });
     if (!(await this.territories.exists(input.territory))) {
-      issues.push({ field: 'territory', message: `territoire inconnu « ${input.territory} » (attendu : REG-11, DEP-93…)` });
+      issues.push({
+        field: 'territory',
+        message: `territoire inconnu « ${input.territory} » (attendu : REG-11, DEP-93…)`,
+      });
     }
-    if (!isYearInRange(input.year)) issues.push({ field: 'year', message: `doit être une année entre ${MIN_YEAR} et ${MAX_YEAR}` });
+    if (!isYearInRange(input.year))
+      issues.push({ field: 'year', message: `doit être une année entre ${MIN_YEAR} et ${MAX_YEAR}` });
     if (rules) issues.push(...dimensionIssues('dimensions', input.dimensions, rules.dimensions));
-    if (rules && input.value < 0 && rules.unit !== 'percent') issues.push({ field: 'value', message: 'doit être positif ou nul' });
-    if (rules?.unit === 'percent' && rules.aggregation === 'ratio' && (input.value < 0 || input.value > 100)) {
+    if (rules && input.value < 0 && rules.unit !== 'percent')
+      issues.push({ field: 'value', message: 'doit être positif ou nul' });
+    if (
+      rules?.unit === 'percent' &&
+      rules.aggregation === 'ratio' &&
+      (input.value < 0 || input.value > 100)
+    ) {
       issues.push({ field: 'value', message: 'un taux doit être compris entre 0 et 100' });
     }
     if (issues.length > 0) throw DomainError.validation(issues, "La cible n'a pas été enregistrée.");

@@ -34,6 +34,8 @@ const BASE_2016: Record<string, number> = {
   ETP_ACCOMPAGNEMENT_ENCADREMENT: 1100,
   ETP_CIP: 538,
   HEURES_FORMATION: 420000,
+  CLAUSES_HEURES_INSERTION: 1_700_000,
+  MARCHES_CLAUSES_NB: 1300,
   CONTRATS_PRO_INCLUSION_NB: 40,
   FIN_FORMATION_PIC: 3_000_000,
   CA_MARCHES_PUBLICS: 88_400_000,
@@ -49,11 +51,21 @@ const BASE_2016: Record<string, number> = {
   SIAE_NB: 400,
 };
 
-const UNIT_DEFAULT: Record<string, number> = { count: 40, fte: 500, euro: 1_000_000, hours: 50_000, percent: 30 };
+const UNIT_DEFAULT: Record<string, number> = {
+  count: 40,
+  fte: 500,
+  euro: 1_000_000,
+  hours: 50_000,
+  percent: 30,
+};
 
 /** What a rate is a share of, so that its denominator is a real demo count of the same territory and year. */
 function denominatorOf(code: string): string {
-  if (code === 'TAILLE_MOYENNE_SIAE_ETP' || code.startsWith('TX_SIAE') || (code.startsWith('SIAE_') && code.endsWith('_TX')))
+  if (
+    code === 'TAILLE_MOYENNE_SIAE_ETP' ||
+    code.startsWith('TX_SIAE') ||
+    (code.startsWith('SIAE_') && code.endsWith('_TX'))
+  )
     return 'SIAE_NB';
   if (code.startsWith('TX_SORTIES')) return 'SORTIES_NB';
   if (code === 'TX_ETP_CIP_PERMANENTS' || code === 'SAL_PAR_PERMANENT') return 'ETP_PERMANENTS';
@@ -114,13 +126,15 @@ export class DemoGenerator {
     return this;
   }
 
-  private ref(indicator: string, year: number, type?: string): number | undefined {
+  private ref(indicator: string, year: number, type?: string, territory = '11'): number | undefined {
     return this.references.find(
       (r) =>
         r.indicator === indicator &&
-        r.territory === '11' &&
+        r.territory === territory &&
         r.year === year &&
-        (type ? r.dimensions.siae_type === type && Object.keys(r.dimensions).length === 1 : Object.keys(r.dimensions).length === 0),
+        (type
+          ? r.dimensions.siae_type === type && Object.keys(r.dimensions).length === 1
+          : Object.keys(r.dimensions).length === 0),
     )?.value;
   }
 
@@ -184,29 +198,62 @@ export class DemoGenerator {
         }
         const free = SIAE_TYPES.filter((t) => !fixed.has(t));
         const rest = Math.max(0, total - [...fixed.values()].reduce((a, b) => a + b, 0));
-        const split = apportion(rest, free.map((t) => shares[t]), decimals);
+        const split = apportion(
+          rest,
+          free.map((t) => shares[t]),
+          decimals,
+        );
         free.forEach((t, k) => regionalByType.set(t, split[k]));
         fixed.forEach((v, t) => regionalByType.set(t, v));
       } else {
         regionalByType.set('', round(total, decimals));
       }
-      const regionTotals = new Map<string, number>();
-      for (const [type, regional] of regionalByType) {
-        const weights = Object.keys(IDF_DEPARTMENT_WEIGHTS).map((d) => IDF_DEPARTMENT_WEIGHTS[d] * depOffsets[d]);
-        const split = apportion(regional, weights, decimals);
-        Object.keys(IDF_DEPARTMENT_WEIGHTS).forEach((dep, k) => {
-          cell.set(`${dep}|${year}|${type}`, split[k]);
-          if (type) cell.set(`${dep}|${year}|`, round((cell.get(`${dep}|${year}|`) ?? 0) + split[k], decimals));
-          if (ind.code === 'ETP_INSERTION' || byType || !type) this.push(ind.code, dep, year, type, { value: split[k] });
+      const deps = Object.keys(IDF_DEPARTMENT_WEIGHTS);
+      const weights = deps.map((d) => IDF_DEPARTMENT_WEIGHTS[d] * depOffsets[d]);
+      const splits = new Map<string, number[]>();
+      for (const [type, regionalShare] of regionalByType) {
+        const split = apportion(regionalShare, weights, decimals);
+        // A département's own published figure replaces its share; the région then adds up what the départements hold.
+        deps.forEach((dep, k) => {
+          const fixed = this.ref(ind.code, year, type || undefined, dep);
+          if (fixed !== undefined) split[k] = fixed;
         });
-        regionTotals.set(type, regional);
+        splits.set(type, split);
+      }
+      if (byType) {
+        // A published département total: its types are rescaled to add up to it.
+        deps.forEach((dep, k) => {
+          const fixedTotal = this.ref(ind.code, year, undefined, dep);
+          if (fixedTotal === undefined) return;
+          const types = [...splits.keys()];
+          const parts = apportion(
+            fixedTotal,
+            types.map((t) => splits.get(t)![k]),
+            decimals,
+          );
+          types.forEach((t, j) => (splits.get(t)![k] = parts[j]));
+        });
+      }
+      let regionSum = 0;
+      for (const [type, split] of splits) {
+        const regional =
+          this.ref(ind.code, year, type || undefined) ??
+          round(
+            split.reduce((a, b) => a + b, 0),
+            decimals,
+          );
+        deps.forEach((dep, k) => {
+          cell.set(`${dep}|${year}|${type}`, split[k]);
+          if (type)
+            cell.set(`${dep}|${year}|`, round((cell.get(`${dep}|${year}|`) ?? 0) + split[k], decimals));
+          this.push(ind.code, dep, year, type, { value: split[k] });
+        });
+        regionSum += regional;
         this.push(ind.code, '11', year, type, { value: regional });
       }
       if (byType) {
-        for (const dep of Object.keys(IDF_DEPARTMENT_WEIGHTS)) {
-          this.push(ind.code, dep, year, '', { value: cell.get(`${dep}|${year}|`)! });
-        }
-        this.push(ind.code, '11', year, '', { value: round([...regionTotals.values()].reduce((a, b) => a + b, 0), decimals) });
+        for (const dep of deps) this.push(ind.code, dep, year, '', { value: cell.get(`${dep}|${year}|`)! });
+        this.push(ind.code, '11', year, '', { value: round(regionSum, decimals) });
       }
     }
     this.sums.set(ind.code, cell);
@@ -222,8 +269,14 @@ export class DemoGenerator {
     const refYears = DEMO_YEARS.filter((y) => this.ref(ind.code, y) !== undefined);
     for (const year of DEMO_YEARS) {
       const nearest = refYears.sort((a, b) => Math.abs(a - year) - Math.abs(b - year))[0];
-      const base = nearest !== undefined ? this.ref(ind.code, nearest)! : (RATIO_DEFAULT[ind.code] ?? UNIT_DEFAULT.percent);
-      const drift = nearest !== undefined ? (year - nearest) * (ind.direction === 'up' ? 0.4 : -0.4) * (scale === 100 ? 1 : base / 100) : 0;
+      const base =
+        nearest !== undefined
+          ? this.ref(ind.code, nearest)!
+          : (RATIO_DEFAULT[ind.code] ?? UNIT_DEFAULT.percent);
+      const drift =
+        nearest !== undefined
+          ? (year - nearest) * (ind.direction === 'up' ? 0.4 : -0.4) * (scale === 100 ? 1 : base / 100)
+          : 0;
       const target = this.ref(ind.code, year) ?? base + drift;
       regional.set(year, target);
       const types = byType ? SIAE_TYPES.filter((t) => (den.get(`75|${year}|${t}`) ?? 0) > 0) : [''];
@@ -263,18 +316,25 @@ export class DemoGenerator {
         }
         if (!byType) {
           const d = den.get(`${dep}|${year}|`) ?? 0;
-          const n = scale === 100 ? Math.min(Math.round((rate(dep, shift) / scale) * d), d) : Math.round((rate(dep, shift) / scale) * d * 10) / 10;
+          const n =
+            scale === 100
+              ? Math.min(Math.round((rate(dep, shift) / scale) * d), d)
+              : Math.round((rate(dep, shift) / scale) * d * 10) / 10;
           numTotal = n;
           denTotal = d;
         }
         if (denTotal > 0) {
-          this.push(ind.code, dep, year, '', { numerator: round(numTotal, 1), denominator: round(denTotal, 2) });
+          this.push(ind.code, dep, year, '', {
+            numerator: round(numTotal, 1),
+            denominator: round(denTotal, 2),
+          });
           const acc = regionalParts.get('') ?? { n: 0, d: 0 };
           regionalParts.set('', { n: acc.n + numTotal, d: acc.d + denTotal });
         }
       }
       for (const [type, { n, d }] of regionalParts) {
-        if (d > 0) this.push(ind.code, '11', year, type, { numerator: round(n, 1), denominator: round(d, 2) });
+        if (d > 0)
+          this.push(ind.code, '11', year, type, { numerator: round(n, 1), denominator: round(d, 2) });
       }
     }
     this.addTargets(ind, regional);
@@ -285,7 +345,8 @@ export class DemoGenerator {
     const series = this.regionalSeries(ind);
     for (const year of DEMO_YEARS) {
       const v = round(series.get(year)!, ind.decimals);
-      for (const dep of ['11', ...Object.keys(IDF_DEPARTMENT_WEIGHTS)]) this.push(ind.code, dep, year, '', { value: v });
+      for (const dep of ['11', ...Object.keys(IDF_DEPARTMENT_WEIGHTS)])
+        this.push(ind.code, dep, year, '', { value: v });
     }
   }
 
@@ -315,12 +376,17 @@ export class DemoGenerator {
   }
 
   private departmentJitter(): Record<string, number> {
-    return Object.fromEntries(Object.keys(IDF_DEPARTMENT_WEIGHTS).map((d) => [d, 0.85 + 0.3 * this.random()]));
+    return Object.fromEntries(
+      Object.keys(IDF_DEPARTMENT_WEIGHTS).map((d) => [d, 0.85 + 0.3 * this.random()]),
+    );
   }
 
   private departmentOffsets(spread: number): Record<string, number> {
     return Object.fromEntries(
-      Object.keys(IDF_DEPARTMENT_WEIGHTS).map((d) => [d, ((this.random() * 2 - 1) * spread) / (spread > 1 ? 30 : 1)]),
+      Object.keys(IDF_DEPARTMENT_WEIGHTS).map((d) => [
+        d,
+        ((this.random() * 2 - 1) * spread) / (spread > 1 ? 30 : 1),
+      ]),
     );
   }
 
@@ -363,7 +429,9 @@ export function apportion(total: number, weights: number[], decimals = 0): numbe
   const exact = weights.map((w) => (units * w) / sum);
   const floors = exact.map(Math.floor);
   let left = units - floors.reduce((a, b) => a + b, 0);
-  const order = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const order = exact
+    .map((e, i) => [e - Math.floor(e), i] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   for (const [, i] of order) {
     if (left <= 0) break;
     floors[i] += 1;

@@ -40,7 +40,8 @@ export class DemoLoader {
     await inTransaction(this.dataSource, async (em) => {
       const rows = generator.targets.map((t) => ({
         indicatorCode: t.indicator,
-        territoryCode: t.territory === '11' ? territoryCode('region', '11') : territoryCode('department', t.territory),
+        territoryCode:
+          t.territory === '11' ? territoryCode('region', '11') : territoryCode('department', t.territory),
         year: t.year,
         dimensionKey: '',
         value: t.value,
@@ -49,8 +50,15 @@ export class DemoLoader {
         updatedAt: now,
         isDemo: true,
       }));
+      // Demo targets never replace a target somebody set.
       for (let i = 0; i < rows.length; i += 500) {
-        await em.getRepository(Target).upsert(rows.slice(i, i + 500), ['indicatorCode', 'territoryCode', 'year', 'dimensionKey']);
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(Target)
+          .values(rows.slice(i, i + 500))
+          .orIgnore()
+          .execute();
       }
     });
     await this.state.set(DEMO_STATE_KEY, JSON.stringify({ seed: DEMO_SEED, at: now, observations: written }));

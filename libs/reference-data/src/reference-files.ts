@@ -9,7 +9,11 @@ export interface StrategyFile {
   startYear: number;
   endYear: number;
   source: string;
-  axes: { number: number; title: string; objectives: { number: string; title: string; pacteMeasures?: number[] }[] }[];
+  axes: {
+    number: number;
+    title: string;
+    objectives: { number: string; title: string; pacteMeasures?: number[] }[];
+  }[];
 }
 
 export interface PactFile {

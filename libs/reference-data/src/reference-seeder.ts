@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -64,10 +65,8 @@ export class ReferenceSeeder {
 
   private async seedTerritories(em: EntityManager): Promise<number> {
     // The COG package's loader reads relative to the working directory, so its data files are required directly.
-    const regions = (require('@etalab/decoupage-administratif/data/regions.json') as CogRegion[]).filter(inFrance);
-    const departements = (require('@etalab/decoupage-administratif/data/departements.json') as CogDepartement[]).filter(
-      inFrance,
-    );
+    const regions = readCog<CogRegion>('regions.json').filter(inFrance);
+    const departements = readCog<CogDepartement>('departements.json').filter(inFrance);
     const rows: Partial<Territory>[] = [
       { code: 'FR', level: 'country', officialCode: 'FR', name: 'France', parentCode: null },
       ...regions.map((r) => ({
@@ -92,15 +91,22 @@ export class ReferenceSeeder {
 
   private async seedPact(em: EntityManager): Promise<number> {
     const pact = readReferenceJson<PactFile>('pacte.json');
-    await em.getRepository(NationalPact).upsert({ code: pact.code, title: pact.title, year: pact.year, source: pact.source }, ['code']);
+    await em
+      .getRepository(NationalPact)
+      .upsert({ code: pact.code, title: pact.title, year: pact.year, source: pact.source }, ['code']);
     const pactId = (await em.getRepository(NationalPact).findOneByOrFail({ code: pact.code })).id;
     let count = 0;
     for (const e of pact.engagements) {
-      await em.getRepository(PactEngagement).upsert({ pactId, number: e.number, title: e.title }, ['pactId', 'number']);
-      const engagementId = (await em.getRepository(PactEngagement).findOneByOrFail({ pactId, number: e.number })).id;
       await em
-        .getRepository(PactMeasure)
-        .upsert(e.measures.map((m) => ({ engagementId, number: m.number, title: m.title })), ['engagementId', 'number']);
+        .getRepository(PactEngagement)
+        .upsert({ pactId, number: e.number, title: e.title }, ['pactId', 'number']);
+      const engagementId = (
+        await em.getRepository(PactEngagement).findOneByOrFail({ pactId, number: e.number })
+      ).id;
+      await em.getRepository(PactMeasure).upsert(
+        e.measures.map((m) => ({ engagementId, number: m.number, title: m.title })),
+        ['engagementId', 'number'],
+      );
       count += e.measures.length;
     }
     return count;
@@ -125,11 +131,17 @@ export class ReferenceSeeder {
       );
       const strategyId = (await em.getRepository(Strategy).findOneByOrFail({ code: s.code })).id;
       for (const a of s.axes) {
-        await em.getRepository(Axis).upsert({ strategyId, number: a.number, title: a.title }, ['strategyId', 'number']);
+        await em
+          .getRepository(Axis)
+          .upsert({ strategyId, number: a.number, title: a.title }, ['strategyId', 'number']);
         const axisId = (await em.getRepository(Axis).findOneByOrFail({ strategyId, number: a.number })).id;
         for (const o of a.objectives) {
-          await em.getRepository(Objective).upsert({ axisId, number: o.number, title: o.title }, ['axisId', 'number']);
-          const objective = await em.getRepository(Objective).findOneOrFail({ where: { axisId, number: o.number } });
+          await em
+            .getRepository(Objective)
+            .upsert({ axisId, number: o.number, title: o.title }, ['axisId', 'number']);
+          const objective = await em
+            .getRepository(Objective)
+            .findOneOrFail({ where: { axisId, number: o.number } });
           objective.pactMeasures = (o.pacteMeasures ?? []).map((n) => {
             const m = measureByNumber.get(n);
             if (!m) throw new Error(`Mesure ${n} du Pacte inconnue (objectif ${s.code}/${o.number})`);
@@ -192,13 +204,23 @@ export class ReferenceSeeder {
     }
     let written = 0;
     for (const [source, records] of bySource) {
-      const result = await this.store.upsert(records, { kind: 'reference', ref: source }, {
-        describe: (i) => `reference-values.json (${source}, valeur ${i + 1})`,
-      });
+      const result = await this.store.upsert(
+        records,
+        { kind: 'reference', ref: source },
+        {
+          describe: (i) => `reference-values.json (${source}, valeur ${i + 1})`,
+        },
+      );
       written += result.written;
     }
     return written;
   }
+}
+
+function readCog<T>(file: string): T[] {
+  return JSON.parse(
+    fs.readFileSync(require.resolve(`@etalab/decoupage-administratif/data/${file}`), 'utf8'),
+  ) as T[];
 }
 
 function inFrance(t: { zone: string }): boolean {

@@ -7,7 +7,13 @@ import { FieldIssue } from './domain-error';
 export const DIMENSIONS = {
   siae_type: {
     label: 'Type de SIAE',
-    values: { ACI: 'Atelier et chantier d’insertion', AI: 'Association intermédiaire', EI: 'Entreprise d’insertion', ETTI: 'Entreprise de travail temporaire d’insertion', EITI: 'Entreprise d’insertion par le travail indépendant' },
+    values: {
+      ACI: 'Atelier et chantier d’insertion',
+      AI: 'Association intermédiaire',
+      EI: 'Entreprise d’insertion',
+      ETTI: 'Entreprise de travail temporaire d’insertion',
+      EITI: 'Entreprise d’insertion par le travail indépendant',
+    },
   },
   public: {
     label: 'Public',
@@ -41,7 +47,9 @@ export function isDimensionName(name: string): name is DimensionName {
 export function dimensionKey(dimensions: DimensionSet | undefined): string {
   if (!dimensions) return '';
   return Object.keys(dimensions)
-    .filter((name) => dimensions[name as DimensionName] !== undefined && dimensions[name as DimensionName] !== '')
+    .filter(
+      (name) => dimensions[name as DimensionName] !== undefined && dimensions[name as DimensionName] !== '',
+    )
     .sort()
     .map((name) => `${name}=${dimensions[name as DimensionName]}`)
     .join(';');
@@ -70,11 +78,17 @@ export function dimensionIssues(
   const issues: FieldIssue[] = [];
   for (const [name, value] of Object.entries(dimensions as Record<string, unknown>)) {
     if (!isDimensionName(name)) {
-      issues.push({ field: `${field}.${name}`, message: `dimension inconnue (attendu : ${DIMENSION_NAMES.join(', ')})` });
+      issues.push({
+        field: `${field}.${name}`,
+        message: `dimension inconnue (attendu : ${DIMENSION_NAMES.join(', ')})`,
+      });
       continue;
     }
     if (!allowed.includes(name)) {
-      issues.push({ field: `${field}.${name}`, message: "cet indicateur n'est pas ventilé selon cette dimension" });
+      issues.push({
+        field: `${field}.${name}`,
+        message: "cet indicateur n'est pas ventilé selon cette dimension",
+      });
       continue;
     }
     const values = DIMENSIONS[name].values as Record<string, string>;

@@ -28,7 +28,10 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 
-  static validation(issues: readonly FieldIssue[], message = 'Les données envoyées ne sont pas valides.'): DomainError {
+  static validation(
+    issues: readonly FieldIssue[],
+    message = 'Les données envoyées ne sont pas valides.',
+  ): DomainError {
     return new DomainError('VALIDATION_FAILED', message, issues);
   }
 

@@ -32,7 +32,12 @@ export function formatEuroFr(value: number, decimals = 0): string {
   return formatter(decimals, 'currency').format(value);
 }
 
-const dateFormatter = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+const dateFormatter = new Intl.DateTimeFormat('fr-FR', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'Europe/Paris',
+});
 
 export function formatDateFr(date: Date): string {
   return dateFormatter.format(date);

@@ -35,7 +35,10 @@ export function periodIssue(field: string, value: unknown): FieldIssue | undefin
   }
   const text = String(value);
   if (!PERIOD_PATTERN.test(text.trim())) {
-    return { field, message: `« ${text} » n'est pas une période valide (année « 2021 » ou trimestre « 2021-T3 »)` };
+    return {
+      field,
+      message: `« ${text} » n'est pas une période valide (année « 2021 » ou trimestre « 2021-T3 »)`,
+    };
   }
   if (!parsePeriod(text)) {
     return { field, message: `l'année doit être comprise entre ${MIN_YEAR} et ${MAX_YEAR}` };

@@ -34,7 +34,8 @@ export class TerritoriesService {
   async list(filter: { level?: TerritoryLevel; parent?: string }): Promise<TerritoryView[]> {
     const all = [...(await this.all()).values()];
     return all.filter(
-      (t) => (!filter.level || t.level === filter.level) && (!filter.parent || t.parentCode === filter.parent),
+      (t) =>
+        (!filter.level || t.level === filter.level) && (!filter.parent || t.parentCode === filter.parent),
     );
   }
 
@@ -54,5 +55,11 @@ export class TerritoriesService {
 }
 
 function toView(t: Territory): TerritoryView {
-  return { code: t.code, level: t.level, officialCode: t.officialCode, name: t.name, parentCode: t.parentCode };
+  return {
+    code: t.code,
+    level: t.level,
+    officialCode: t.officialCode,
+    name: t.name,
+    parentCode: t.parentCode,
+  };
 }

@@ -13,7 +13,7 @@ import {
   TargetsService,
   TargetView,
 } from '@cap-iae/indicators';
-import { FieldIssue, periodIssue, DimensionSet } from '@cap-iae/shared';
+import { FieldIssue, periodIssue } from '@cap-iae/shared';
 import { TargetDto, WriteObservationsDto, WriteObservationsResultDto } from './dto';
 import { intParam, listParam, MAX_PAGE_SIZE, throwIfIssues } from './query-params';
 
@@ -31,7 +31,10 @@ export class IndicatorsController {
   @ApiOperation({ summary: 'Catalogue des indicateurs, avec les objectifs auxquels ils se rattachent' })
   @ApiQuery({ name: 'strategy', required: false, example: 'IDF-2021-2022' })
   @ApiQuery({ name: 'objective', required: false, example: 'IDF-2021-2022/1.1' })
-  list(@Query('strategy') strategy?: string, @Query('objective') objective?: string): Promise<IndicatorView[]> {
+  list(
+    @Query('strategy') strategy?: string,
+    @Query('objective') objective?: string,
+  ): Promise<IndicatorView[]> {
     return this.indicators.list({ strategy, objective });
   }
 
@@ -43,7 +46,11 @@ export class IndicatorsController {
 
   @Get('observations')
   @ApiOperation({ summary: 'Valeurs observées, filtrées et paginées' })
-  @ApiQuery({ name: 'indicator', required: false, description: 'Un ou plusieurs codes séparés par des virgules' })
+  @ApiQuery({
+    name: 'indicator',
+    required: false,
+    description: 'Un ou plusieurs codes séparés par des virgules',
+  })
   @ApiQuery({ name: 'strategy', required: false, description: 'Indicateurs rattachés à cette stratégie' })
   @ApiQuery({ name: 'territory', required: false, description: 'Un ou plusieurs codes (REG-11,DEP-93)' })
   @ApiQuery({ name: 'period', required: false, description: 'Une période exacte (2016)' })
@@ -52,7 +59,8 @@ export class IndicatorsController {
   @ApiQuery({
     name: 'dimensions',
     required: false,
-    description: '« total » pour les totaux, « siae_type » pour la ventilation par type, « siae_type=ACI » pour une modalité',
+    description:
+      '« total » pour les totaux, « siae_type » pour la ventilation par type, « siae_type=ACI » pour une modalité',
   })
   @ApiQuery({ name: 'status', required: false, enum: OBSERVATION_STATUSES })
   @ApiQuery({ name: 'page', required: false, example: 1 })
@@ -108,7 +116,7 @@ export class IndicatorsController {
   })
   async writeObservations(@Body() body: WriteObservationsDto): Promise<WriteObservationsResultDto> {
     return this.store.upsert(
-      body.records.map((r) => ({ ...r, dimensions: r.dimensions as DimensionSet | undefined })),
+      body.records.map((r) => ({ ...r, dimensions: r.dimensions })),
       { kind: 'user', ref: 'api' },
     );
   }
@@ -129,16 +137,18 @@ export class IndicatorsController {
     const yearFrom = intParam('from', from, 1980, 2100, issues);
     const yearTo = intParam('to', to, 1980, 2100, issues);
     throwIfIssues(issues);
-    return this.targets.find({ indicators: listParam(indicator), territories: listParam(territory), yearFrom, yearTo });
+    return this.targets.find({
+      indicators: listParam(indicator),
+      territories: listParam(territory),
+      yearFrom,
+      yearTo,
+    });
   }
 
   @Put('targets')
   @ApiOperation({ summary: 'Crée ou remplace la cible d’un indicateur pour un territoire et une année' })
   async putTarget(@Body() body: TargetDto, @Res({ passthrough: true }) res: Response): Promise<TargetView> {
-    const { target, created } = await this.targets.upsert(
-      { ...body, dimensions: body.dimensions as DimensionSet | undefined },
-      'api',
-    );
+    const { target, created } = await this.targets.upsert({ ...body, dimensions: body.dimensions }, 'api');
     res.status(created ? 201 : 200);
     return target;
   }

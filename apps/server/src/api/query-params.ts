@@ -9,7 +9,13 @@ export function listParam(raw: string | undefined): string[] | undefined {
     .filter(Boolean);
 }
 
-export function intParam(name: string, raw: string | undefined, min: number, max: number, issues: FieldIssue[]): number | undefined {
+export function intParam(
+  name: string,
+  raw: string | undefined,
+  min: number,
+  max: number,
+  issues: FieldIssue[],
+): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {

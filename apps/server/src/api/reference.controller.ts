@@ -18,9 +18,14 @@ export class ReferenceController {
   @ApiOperation({ summary: 'Territoires (France, régions, départements)' })
   @ApiQuery({ name: 'level', required: false, enum: LEVELS })
   @ApiQuery({ name: 'parent', required: false, description: 'Code du territoire parent, ex. REG-11' })
-  async listTerritories(@Query('level') level?: string, @Query('parent') parent?: string): Promise<TerritoryView[]> {
+  async listTerritories(
+    @Query('level') level?: string,
+    @Query('parent') parent?: string,
+  ): Promise<TerritoryView[]> {
     if (level !== undefined && !LEVELS.includes(level as TerritoryLevel)) {
-      throw DomainError.validation([{ field: 'level', message: `valeur non admise (attendu : ${LEVELS.join(', ')})` }]);
+      throw DomainError.validation([
+        { field: 'level', message: `valeur non admise (attendu : ${LEVELS.join(', ')})` },
+      ]);
     }
     return this.territories.list({ level: level as TerritoryLevel | undefined, parent });
   }

@@ -63,10 +63,17 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     const e = exception as { type?: string; status?: number };
     if (e?.type === 'entity.parse.failed') {
-      return { statusCode: 400, code: 'HTTP_400', message: 'Le corps de la requête n’est pas un JSON valide.' };
+      return {
+        statusCode: 400,
+        code: 'HTTP_400',
+        message: 'Le corps de la requête n’est pas un JSON valide.',
+      };
     }
-    if (e?.type === 'entity.too.large') return { statusCode: 413, code: 'HTTP_413', message: HTTP_MESSAGES[413] };
-    this.logger.error(exception instanceof Error ? `${exception.name}: ${exception.message}` : 'Erreur inconnue');
+    if (e?.type === 'entity.too.large')
+      return { statusCode: 413, code: 'HTTP_413', message: HTTP_MESSAGES[413] };
+    this.logger.error(
+      exception instanceof Error ? `${exception.name}: ${exception.message}` : 'Erreur inconnue',
+    );
     return { statusCode: 500, code: 'INTERNAL', message: 'Erreur interne : l’incident a été journalisé.' };
   }
 }

@@ -12,7 +12,7 @@ const MESSAGES: Record<string, (e: ValidationError) => string> = {
   isBoolean: () => 'doit être vrai ou faux',
   isObject: () => 'doit être un objet',
   isArray: () => 'doit être une liste',
-  isIn: (e) => `valeur non admise (attendu : ${String(e.contexts?.isIn?.values ?? '')})`,
+  isIn: () => 'valeur non admise',
   min: () => 'valeur trop petite',
   max: () => 'valeur trop grande',
   maxLength: () => 'texte trop long',
@@ -25,11 +25,18 @@ const MESSAGES: Record<string, (e: ValidationError) => string> = {
 function flatten(errors: ValidationError[], parent = ''): FieldIssue[] {
   const issues: FieldIssue[] = [];
   for (const e of errors) {
-    const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
+    const field = parent
+      ? /^\d+$/.test(e.property)
+        ? `${parent}[${e.property}]`
+        : `${parent}.${e.property}`
+      : e.property;
     for (const [name, english] of Object.entries(e.constraints ?? {})) {
       const french = MESSAGES[name]?.(e);
       // Custom validators already carry a French message; unknown built-ins fall back to a generic sentence.
-      issues.push({ field, message: french ?? (/[éèàç]|doit|n'est/.test(english) ? english : 'valeur invalide') });
+      issues.push({
+        field,
+        message: french ?? (/[éèàç]|doit|n'est/.test(english) ? english : 'valeur invalide'),
+      });
     }
     if (e.children?.length) issues.push(...flatten(e.children, field));
   }
@@ -42,6 +49,7 @@ export function frenchValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) => DomainError.validation(flatten(errors), 'La requête contient des champs invalides.'),
+    exceptionFactory: (errors) =>
+      DomainError.validation(flatten(errors), 'La requête contient des champs invalides.'),
   });
 }

@@ -8,7 +8,11 @@ export class InitialSchema1732000000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'app_state',
-        columns: [col.varchar('key', 80, { isPrimary: true }), col.text('value'), col.varchar('updated_at', 30)],
+        columns: [
+          col.varchar('key', 80, { isPrimary: true }),
+          col.text('value'),
+          col.varchar('updated_at', 30),
+        ],
       }),
     );
 
@@ -127,7 +131,9 @@ export class InitialSchema1732000000000 implements MigrationInterface {
       new Table({
         name: 'pact_measure',
         columns: [col.id(), col.int('engagement_id'), col.int('number'), col.varchar('title', 600)],
-        uniques: [new TableUnique({ name: 'uq_pact_measure_number', columnNames: ['engagement_id', 'number'] })],
+        uniques: [
+          new TableUnique({ name: 'uq_pact_measure_number', columnNames: ['engagement_id', 'number'] }),
+        ],
         foreignKeys: [
           new TableForeignKey({
             columnNames: ['engagement_id'],
@@ -139,7 +145,13 @@ export class InitialSchema1732000000000 implements MigrationInterface {
       }),
     );
 
-    await q.createTable(junction('objective_pact_measure', ['objective_id', 'objective', 'id', 'integer'], ['pact_measure_id', 'pact_measure', 'id', 'integer']));
+    await q.createTable(
+      junction(
+        'objective_pact_measure',
+        ['objective_id', 'objective', 'id', 'integer'],
+        ['pact_measure_id', 'pact_measure', 'id', 'integer'],
+      ),
+    );
 
     await q.createTable(
       new Table({
@@ -157,7 +169,13 @@ export class InitialSchema1732000000000 implements MigrationInterface {
       }),
     );
 
-    await q.createTable(junction('indicator_objective', ['indicator_code', 'indicator', 'code', 'varchar'], ['objective_id', 'objective', 'id', 'integer']));
+    await q.createTable(
+      junction(
+        'indicator_objective',
+        ['indicator_code', 'indicator', 'code', 'varchar'],
+        ['objective_id', 'objective', 'id', 'integer'],
+      ),
+    );
 
     await q.createTable(
       new Table({
@@ -172,7 +190,7 @@ export class InitialSchema1732000000000 implements MigrationInterface {
           col.text('comment', { isNullable: true }),
           col.varchar('updated_by', 120, { isNullable: true }),
           col.varchar('updated_at', 30),
-          col.bool('is_demo', false),
+          col.bool(q, 'is_demo', false),
         ],
         uniques: [
           new TableUnique({
@@ -214,9 +232,9 @@ export class InitialSchema1732000000000 implements MigrationInterface {
           col.varchar('provenance_kind', 12),
           col.varchar('provenance_ref', 200),
           col.varchar('source_label', 500, { isNullable: true }),
-          col.bool('doubtful', false),
+          col.bool(q, 'doubtful', false),
           col.text('note', { isNullable: true }),
-          col.bool('is_demo', false),
+          col.bool(q, 'is_demo', false),
           col.varchar('recorded_at', 30),
           col.varchar('validated_by', 120, { isNullable: true }),
           col.varchar('validated_at', 30, { isNullable: true }),
@@ -228,7 +246,10 @@ export class InitialSchema1732000000000 implements MigrationInterface {
           }),
         ],
         indices: [
-          new TableIndex({ name: 'ix_observation_territory_period', columnNames: ['territory_code', 'period'] }),
+          new TableIndex({
+            name: 'ix_observation_territory_period',
+            columnNames: ['territory_code', 'period'],
+          }),
         ],
       }),
     );
