@@ -13,7 +13,8 @@ const ALLOWED: Record<string, string[]> = {
   strategy: ['territories', 'shared'],
   indicators: ['strategy', 'territories', 'database', 'shared'],
   'reference-data': ['indicators', 'strategy', 'territories', 'database', 'shared'],
-  core: ['reference-data', 'indicators', 'strategy', 'territories', 'database', 'config', 'shared'],
+  access: ['territories', 'shared'],
+  core: ['access', 'reference-data', 'indicators', 'strategy', 'territories', 'database', 'config', 'shared'],
 };
 
 const root = path.resolve(__dirname, '..');

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { countRows, startTestApp, TestApp } from '../support/test-app';
+import { Caller, countRows, startTestApp, TestApp } from '../support/test-app';
 
 interface ErrorBody {
   statusCode: number;
@@ -18,10 +18,12 @@ const good = {
 
 describe(`write endpoints reject bad input and write nothing (${process.env.TEST_DB ?? 'sqlite'})`, () => {
   let t: TestApp;
+  let admin: Caller;
   const http = () => request(t.app.getHttpServer());
 
   beforeAll(async () => {
     t = await startTestApp();
+    admin = await t.as([{ role: 'admin', territory: 'REG-11' }]);
   });
   afterAll(() => t.close());
 
@@ -33,8 +35,7 @@ describe(`write endpoints reject bad input and write nothing (${process.env.TEST
     table: string,
   ) {
     const before = await countRows(t.dataSource, table);
-    const res = await http()
-      [method](path)
+    const res = await admin[method](path)
       .send(body as object)
       .expect(400);
     const err = res.body as ErrorBody;
@@ -84,7 +85,7 @@ describe(`write endpoints reject bad input and write nothing (${process.env.TEST
       );
     });
     it('rejects a body that is not JSON, in French', async () => {
-      const res = await http()
+      const res = await admin
         .post('/api/v1/observations')
         .set('Content-Type', 'application/json')
         .send('{"records": [')
@@ -96,13 +97,13 @@ describe(`write endpoints reject bad input and write nothing (${process.env.TEST
         good,
         { indicator: 'PART_FEMMES', territory: 'DEP-93', period: '2021', numerator: 410, denominator: 1000 },
       ];
-      const first = await http().post('/api/v1/observations').send({ records }).expect(200);
+      const first = await admin.post('/api/v1/observations').send({ records }).expect(200);
       expect(first.body).toEqual({ received: 2, written: 2 });
-      const again = await http().post('/api/v1/observations').send({ records }).expect(200);
+      const again = await admin.post('/api/v1/observations').send({ records }).expect(200);
       expect(again.body).toEqual({ received: 2, written: 0 });
-      const res = await http()
+      const res = await admin
         .get('/api/v1/observations')
-        .query({ indicator: 'PART_FEMMES', territory: 'DEP-93' })
+        .query({ indicator: 'PART_FEMMES', territory: 'DEP-93', includeProvisional: 'true' })
         .expect(200);
       expect(res.body.items[0]).toMatchObject({
         value: 41,
@@ -128,8 +129,8 @@ describe(`write endpoints reject bad input and write nothing (${process.env.TEST
       await put({ ...target, dimensions: { siae_type: 'XYZ' } }, 'dimensions.siae_type');
     });
     it('creates then replaces a target on its natural key', async () => {
-      await http().put('/api/v1/targets').send(target).expect(201);
-      await http()
+      await admin.put('/api/v1/targets').send(target).expect(201);
+      await admin
         .put('/api/v1/targets')
         .send({ ...target, value: 490 })
         .expect(200);

@@ -7,9 +7,13 @@ import { ConfigError, loadConfig } from '@cap-iae/config';
 import { Bootstrapper, CoreModule } from '@cap-iae/core';
 import { revertAllMigrations, runMigrations } from '@cap-iae/database';
 import { DemoLoader, ReferenceSeeder } from '@cap-iae/reference-data';
-import { isDomainError } from '@cap-iae/shared';
+import { enterContext, isDomainError } from '@cap-iae/shared';
+import { AccountsService, ROLE_LABELS } from '@cap-iae/access';
+import * as os from 'node:os';
 
 async function withContext<T>(work: (ctx: INestApplicationContext) => Promise<T>): Promise<T> {
+  // Changes made from the command line are audited as such, with the system account that ran them.
+  enterContext({ actor: `cli:${os.userInfo().username}`, channel: 'cli' });
   const config = loadConfig();
   const ctx = await NestFactory.createApplicationContext(CoreModule.forRoot(config), {
     logger: ['error', 'warn', 'log'],
@@ -81,6 +85,54 @@ export function buildProgram(): Command {
         }
         const r = await loader.load();
         process.stdout.write(`${r.observations} valeurs et ${r.targets} cibles de démonstration chargées.\n`);
+      });
+    });
+
+  const users = program.command('users').description('comptes utilisateurs');
+  users
+    .command('create-admin')
+    .description("crée un administrateur régional ; le mot de passe provisoire s'affiche une seule fois")
+    .requiredOption('--login <email>', 'identifiant (adresse électronique)')
+    .requiredOption('--nom <nom>', 'nom affiché')
+    .option('--region <code>', 'code INSEE de la région', '11')
+    .action(async (opts: { login: string; nom: string; region: string }) => {
+      await withContext(async (ctx) => {
+        await ctx.get(Bootstrapper).prepare({ demo: false });
+        const { user, password } = await ctx
+          .get(AccountsService)
+          .create({
+            login: opts.login,
+            displayName: opts.nom,
+            roles: [{ role: 'admin', territory: `REG-${opts.region}` }],
+          });
+        process.stdout.write(
+          `Administrateur créé : ${user.login} (${ROLE_LABELS.admin}, REG-${opts.region}).\n` +
+            `Mot de passe provisoire, à changer à la première connexion : ${password}\n`,
+        );
+      });
+    });
+  users
+    .command('list')
+    .description('liste les comptes et leurs rôles')
+    .action(async () => {
+      await withContext(async (ctx) => {
+        for (const u of await ctx.get(AccountsService).list()) {
+          const roles = u.roles.map((r) => `${r.label} (${r.territory})`).join(', ') || 'aucun rôle';
+          process.stdout.write(
+            `${u.login}\t${u.displayName}\t${u.active ? 'actif' : 'désactivé'}\t${roles}\n`,
+          );
+        }
+      });
+    });
+  users
+    .command('reset-password <login>')
+    .description("réinitialise le mot de passe d'un compte (affiché une seule fois) et ferme ses sessions")
+    .action(async (login: string) => {
+      await withContext(async (ctx) => {
+        const accounts = ctx.get(AccountsService);
+        const user = await accounts.findByLogin(login);
+        if (!user) throw new Error(`Compte inconnu : ${login}`);
+        process.stdout.write(`Nouveau mot de passe provisoire : ${await accounts.resetPassword(user.id)}\n`);
       });
     });
 

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AccessGuard } from './access/access.guard';
+import { AccessController } from './api/access.controller';
 import { AppConfig, loadConfig } from '@cap-iae/config';
 import { CoreModule } from '@cap-iae/core';
 import { DomainErrorFilter } from './http/domain-error.filter';
@@ -15,9 +17,16 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config)],
-      controllers: [HomeController, HealthController, ReferenceController, IndicatorsController],
+      controllers: [
+        HomeController,
+        HealthController,
+        ReferenceController,
+        IndicatorsController,
+        AccessController,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useFactory: frenchValidationPipe },
       ],
     };

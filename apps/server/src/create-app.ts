@@ -2,6 +2,10 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import { randomUUID } from 'node:crypto';
+import { runInContext } from '@cap-iae/shared';
+import type { AppRequest } from './access/request-principal';
 import { AppConfig } from '@cap-iae/config';
 import { Bootstrapper } from '@cap-iae/core';
 import { AppModule } from './app.module';
@@ -21,6 +25,8 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
         'Les erreurs sont décrites en français, champ par champ.',
     )
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: "Jeton d'API (capiae_…)" })
+    .addCookieAuth('capiae_session')
     .build();
   return SwaggerModule.createDocument(app, config);
 }
@@ -35,7 +41,16 @@ export async function createApp(
     bodyParser: false,
   });
   app.useBodyParser('json', { limit: '20mb' });
+  app.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
+  app.use(cookieParser());
+  // Each request runs in its own context; the access guard fills in who is calling, the audit trail reads it.
+  app.use((req: AppRequest, _res: unknown, next: () => void) => {
+    req.requestId = randomUUID();
+    runInContext({ actor: 'public', channel: 'web', requestId: req.requestId }, next);
+  });
   app.disable('x-powered-by');
+  // Behind a reverse proxy, req.secure and req.ip come from X-Forwarded-* (Secure cookies, throttling per address).
+  app.set('trust proxy', config.trustProxy);
   app.enableShutdownHooks();
   if (options.prepare ?? true) await app.get(Bootstrapper).prepare({ demo: options.demo });
   // The Swagger UI assets come from the swagger-ui-dist package and are served by the app itself (no CDN).

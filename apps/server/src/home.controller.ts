@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { StrategiesService } from '@cap-iae/strategy';
+import { Access } from './access/access.decorator';
 
 function escapeHtml(s: string): string {
   return s.replace(
@@ -11,6 +12,7 @@ function escapeHtml(s: string): string {
 
 /** Landing page until the dashboard lands: what the platform holds and where its API is documented. */
 @ApiExcludeController()
+@Access('reference', 'read')
 @Controller()
 export class HomeController {
   constructor(private readonly strategies: StrategiesService) {}

@@ -12,6 +12,8 @@ export interface AppConfig {
   /** Load demonstration data on a fresh database (never in production unless asked explicitly). */
   readonly demo: boolean;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** Express `trust proxy`: number of proxies in front of the app (0 when it faces clients directly). */
+  readonly trustProxy: number;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +63,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const logLevel = (['error', 'warn', 'log', 'debug'] as const).find((l) => l === (env.LOG_LEVEL ?? 'log'));
   if (!logLevel) problems.push(`LOG_LEVEL doit valoir error, warn, log ou debug (reçu « ${env.LOG_LEVEL} »)`);
 
+  const trustProxy = Number(env.TRUST_PROXY ?? '0');
+  if (!Number.isInteger(trustProxy) || trustProxy < 0 || trustProxy > 10) {
+    problems.push(
+      `TRUST_PROXY doit être le nombre de mandataires inverses devant l'application (reçu « ${env.TRUST_PROXY} »)`,
+    );
+  }
+
   const demo = parseBoolean('CAP_IAE_DEMO', env.CAP_IAE_DEMO, appEnv !== 'production', problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -71,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     database,
     demo,
     logLevel: logLevel ?? 'log',
+    trustProxy,
   };
 }

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@cap-iae/config';
 import { AppStateService, runMigrations, withInstallationLock } from '@cap-iae/database';
 import { DemoLoader, ReferenceSeeder, repoPath } from '@cap-iae/reference-data';
+import { DemoAccountsLoader } from '@cap-iae/access';
 
 const REFERENCE_STATE_KEY = 'reference.hash';
 const REFERENCE_FILES = ['strategies.json', 'pacte.json', 'indicators.json', 'reference-values.json'];
@@ -30,6 +31,7 @@ export class Bootstrapper {
     private readonly state: AppStateService,
     private readonly seeder: ReferenceSeeder,
     private readonly demo: DemoLoader,
+    private readonly demoAccounts: DemoAccountsLoader,
   ) {}
 
   prepare(options: { demo?: boolean } = {}): Promise<PrepareReport> {
@@ -57,6 +59,7 @@ export class Bootstrapper {
         await this.demo.load();
         demo = 'loaded';
       }
+      await this.demoAccounts.ensure();
     }
     return { migrations: applied.map((m) => m.name), reference, demo };
   }

@@ -5,9 +5,16 @@ import { TERRITORY_ENTITIES, TerritoriesModule } from '@cap-iae/territories';
 import { STRATEGY_ENTITIES, StrategyModule } from '@cap-iae/strategy';
 import { INDICATOR_ENTITIES, IndicatorsModule } from '@cap-iae/indicators';
 import { ReferenceDataModule } from '@cap-iae/reference-data';
+import { ACCESS_ENTITIES, AccessModule } from '@cap-iae/access';
+import { ObservationAuditor } from './observation-auditor';
 import { Bootstrapper } from './bootstrapper';
 
-export const ALL_ENTITIES = [...TERRITORY_ENTITIES, ...STRATEGY_ENTITIES, ...INDICATOR_ENTITIES];
+export const ALL_ENTITIES = [
+  ...TERRITORY_ENTITIES,
+  ...STRATEGY_ENTITIES,
+  ...INDICATOR_ENTITIES,
+  ...ACCESS_ENTITIES,
+];
 
 /** Every domain module without any transport: the server adds HTTP on top, the CLI adds commands. */
 @Module({})
@@ -22,9 +29,17 @@ export class CoreModule {
         StrategyModule,
         IndicatorsModule,
         ReferenceDataModule,
+        AccessModule,
       ],
-      providers: [Bootstrapper],
-      exports: [TerritoriesModule, StrategyModule, IndicatorsModule, ReferenceDataModule, Bootstrapper],
+      providers: [Bootstrapper, ObservationAuditor],
+      exports: [
+        TerritoriesModule,
+        StrategyModule,
+        IndicatorsModule,
+        ReferenceDataModule,
+        AccessModule,
+        Bootstrapper,
+      ],
     };
   }
 }

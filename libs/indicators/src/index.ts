@@ -9,6 +9,7 @@ export * from './indicators.service';
 export * from './observation-query.service';
 export * from './observation-store.service';
 export * from './targets.service';
+export * from './observation-validation.service';
 export * from './indicators.module';
 
 import { Indicator } from './indicator.entity';

@@ -9,6 +9,7 @@ import { IndicatorsService } from './indicators.service';
 import { ObservationQueryService } from './observation-query.service';
 import { ObservationStore } from './observation-store.service';
 import { TargetsService } from './targets.service';
+import { ObservationValidationService } from './observation-validation.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Indicator, Observation, Target]), TerritoriesModule],
@@ -18,6 +19,7 @@ import { TargetsService } from './targets.service';
     ObservationQueryService,
     ObservationStore,
     TargetsService,
+    ObservationValidationService,
   ],
   exports: [
     IndicatorCatalogService,
@@ -25,6 +27,7 @@ import { TargetsService } from './targets.service';
     ObservationQueryService,
     ObservationStore,
     TargetsService,
+    ObservationValidationService,
   ],
 })
 export class IndicatorsModule {}

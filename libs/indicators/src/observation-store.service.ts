@@ -13,11 +13,26 @@ import type {
   StoreResult,
 } from './observation-input';
 import { writePostgres, writeSqlite } from './observation-writer';
+import { Observation } from './observation.entity';
 
 export interface ObservationsWritten {
   provenance: Provenance;
   rows: readonly NormalisedObservation[];
   written: number;
+  /** Content before the write, keyed like `observationKey`, for small writes only (the audit trail shows it). */
+  before?: ReadonlyMap<string, NormalisedObservation>;
+}
+
+/** Up to this many rows a write is audited row by row with before/after; beyond, as one summary entry. */
+export const AUDIT_DETAIL_LIMIT = 100;
+
+export function observationKey(o: {
+  indicatorCode: string;
+  territoryCode: string;
+  period: string;
+  dimensionKey: string;
+}): string {
+  return `${o.indicatorCode}|${o.territoryCode}|${o.period}|${o.dimensionKey}`;
 }
 
 /**
@@ -67,10 +82,44 @@ export class ObservationStore {
     mode: 'update' | 'skip' = 'update',
   ): Promise<number> {
     if (rows.length === 0) return 0;
+    const before = rows.length <= AUDIT_DETAIL_LIMIT ? await this.current(rows) : undefined;
     const written = isPostgres(this.dataSource)
       ? await writePostgres(this.dataSource, rows, provenance, mode)
       : await writeSqlite(this.dataSource, rows, provenance, mode);
-    for (const listener of this.listeners) await listener({ provenance, rows, written });
+    for (const listener of this.listeners) await listener({ provenance, rows, written, before });
     return written;
+  }
+
+  private async current(rows: readonly NormalisedObservation[]): Promise<Map<string, NormalisedObservation>> {
+    const found = await this.dataSource
+      .getRepository(Observation)
+      .createQueryBuilder('o')
+      .where('o.indicatorCode IN (:...i) AND o.territoryCode IN (:...t) AND o.period IN (:...p)', {
+        i: [...new Set(rows.map((r) => r.indicatorCode))],
+        t: [...new Set(rows.map((r) => r.territoryCode))],
+        p: [...new Set(rows.map((r) => r.period))],
+      })
+      .getMany();
+    const wanted = new Set(rows.map(observationKey));
+    return new Map(
+      found
+        .filter((o) => wanted.has(observationKey(o)))
+        .map((o) => [
+          observationKey(o),
+          {
+            indicatorCode: o.indicatorCode,
+            territoryCode: o.territoryCode,
+            period: o.period,
+            dimensionKey: o.dimensionKey,
+            value: o.value ?? 0,
+            numerator: o.numerator,
+            denominator: o.denominator,
+            status: o.status,
+            sourceLabel: o.sourceLabel,
+            doubtful: Boolean(o.doubtful),
+            note: o.note,
+          },
+        ]),
+    );
   }
 }

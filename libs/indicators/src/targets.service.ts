@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import {
+  AUDIT_SINK,
+  AuditSink,
   DimensionSet,
   DomainError,
   FieldIssue,
@@ -43,6 +45,7 @@ export class TargetsService {
     @InjectRepository(Target) private readonly targets: Repository<Target>,
     private readonly catalog: IndicatorCatalogService,
     private readonly territories: TerritoriesService,
+    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
   async find(filter: {
@@ -105,7 +108,15 @@ export class TargetsService {
       isDemo: false,
     });
     const saved = await this.targets.save(entity);
-    return { target: toView(saved), created: !existing };
+    const view = toView(saved);
+    await this.audit?.record({
+      action: existing ? 'modification' : 'création',
+      objectType: 'cible',
+      objectId: `${key.indicatorCode}|${key.territoryCode}|${key.year}|${key.dimensionKey}`,
+      before: existing ? { value: existing.value, comment: existing.comment } : undefined,
+      after: { value: view.value, comment: view.comment },
+    });
+    return { target: view, created: !existing };
   }
 }
 

@@ -9,6 +9,7 @@ export type DomainErrorCode =
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
   | 'UNPROCESSABLE'
+  | 'RATE_LIMITED'
   | 'CONFIGURATION'
   | 'INTERNAL';
 

@@ -130,3 +130,41 @@ export class TargetDto {
   @MaxLength(2000)
   comment?: string;
 }
+
+export class ObservationKeyDto {
+  @ApiProperty({ example: 'SIAE_NB' })
+  @IsString()
+  @MaxLength(60)
+  indicator!: string;
+
+  @ApiProperty({ example: 'DEP-93' })
+  @IsString()
+  @MaxLength(20)
+  territory!: string;
+
+  @ApiProperty({ example: '2021' })
+  @IsString()
+  @MaxLength(10)
+  period!: string;
+
+  @ApiPropertyOptional({ example: { siae_type: 'ACI' } })
+  @IsOptional()
+  @IsObject()
+  dimensions?: Record<string, string>;
+}
+
+export class ValidateObservationsDto {
+  @ApiPropertyOptional({ type: [ObservationKeyDto], description: 'Valeurs à valider une à une' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_RECORDS_PER_REQUEST)
+  @ValidateNested({ each: true })
+  @Type(() => ObservationKeyDto)
+  keys?: ObservationKeyDto[];
+
+  @ApiPropertyOptional({ description: "Référence d'un lot importé (toutes ses valeurs provisoires)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  provenanceRef?: string;
+}

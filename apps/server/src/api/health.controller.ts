@@ -2,8 +2,10 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Access } from '../access/access.decorator';
 
 @ApiTags('Exploitation')
+@Access('reference', 'read')
 @Controller('api')
 export class HealthController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

@@ -13,8 +13,12 @@ import {
   TargetsService,
   TargetView,
 } from '@cap-iae/indicators';
-import { FieldIssue, periodIssue } from '@cap-iae/shared';
-import { TargetDto, WriteObservationsDto, WriteObservationsResultDto } from './dto';
+import { DomainError, FieldIssue, periodIssue } from '@cap-iae/shared';
+import { ObservationValidationService } from '@cap-iae/indicators';
+import { AccessPolicyService, Principal } from '@cap-iae/access';
+import { TargetDto, ValidateObservationsDto, WriteObservationsDto, WriteObservationsResultDto } from './dto';
+import { Access } from '../access/access.decorator';
+import { CurrentPrincipal } from '../access/request-principal';
 import { intParam, listParam, MAX_PAGE_SIZE, throwIfIssues } from './query-params';
 
 @ApiTags('Indicateurs')
@@ -25,9 +29,12 @@ export class IndicatorsController {
     private readonly observations: ObservationQueryService,
     private readonly store: ObservationStore,
     private readonly targets: TargetsService,
+    private readonly validation: ObservationValidationService,
+    private readonly policy: AccessPolicyService,
   ) {}
 
   @Get('indicators')
+  @Access('reference', 'read')
   @ApiOperation({ summary: 'Catalogue des indicateurs, avec les objectifs auxquels ils se rattachent' })
   @ApiQuery({ name: 'strategy', required: false, example: 'IDF-2021-2022' })
   @ApiQuery({ name: 'objective', required: false, example: 'IDF-2021-2022/1.1' })
@@ -39,13 +46,20 @@ export class IndicatorsController {
   }
 
   @Get('indicators/:code')
+  @Access('reference', 'read')
   @ApiOperation({ summary: 'Un indicateur' })
   get(@Param('code') code: string): Promise<IndicatorView> {
     return this.indicators.get(code);
   }
 
   @Get('observations')
-  @ApiOperation({ summary: 'Valeurs observées, filtrées et paginées' })
+  @Access('observation', 'read', { query: 'territory' })
+  @ApiOperation({
+    summary: 'Valeurs observées, filtrées et paginées',
+    description:
+      'Par défaut, seules les valeurs validées sont rendues. `includeProvisional=true` ajoute les valeurs provisoires (marquées comme telles) pour les territoires donnés dans `territory`, si vos rôles le permettent.',
+  })
+  @ApiQuery({ name: 'includeProvisional', required: false, type: Boolean })
   @ApiQuery({
     name: 'indicator',
     required: false,
@@ -65,7 +79,7 @@ export class IndicatorsController {
   @ApiQuery({ name: 'status', required: false, enum: OBSERVATION_STATUSES })
   @ApiQuery({ name: 'page', required: false, example: 1 })
   @ApiQuery({ name: 'pageSize', required: false, example: 100 })
-  findObservations(
+  async findObservations(
     @Query('indicator') indicator?: string,
     @Query('strategy') strategy?: string,
     @Query('territory') territory?: string,
@@ -76,6 +90,8 @@ export class IndicatorsController {
     @Query('status') status?: string,
     @Query('page') page?: string,
     @Query('pageSize') pageSize?: string,
+    @Query('includeProvisional') includeProvisional?: string,
+    @CurrentPrincipal() principal?: Principal,
   ): Promise<Page<ObservationView>> {
     const issues: FieldIssue[] = [];
     for (const [name, value] of [
@@ -91,9 +107,24 @@ export class IndicatorsController {
     if (status !== undefined && !OBSERVATION_STATUSES.includes(status as ObservationStatus)) {
       issues.push({ field: 'status', message: 'doit valoir provisional ou validated' });
     }
+    if (includeProvisional !== undefined && !['true', 'false'].includes(includeProvisional)) {
+      issues.push({ field: 'includeProvisional', message: 'doit valoir true ou false' });
+    }
+    const withProvisional = includeProvisional === 'true';
+    if (withProvisional && !territory) {
+      issues.push({ field: 'territory', message: 'obligatoire pour inclure les valeurs provisoires' });
+    }
     const p = intParam('page', page, 1, 1_000_000, issues) ?? 1;
     const size = intParam('pageSize', pageSize, 1, MAX_PAGE_SIZE, issues) ?? 100;
     throwIfIssues(issues);
+    // Provisional values are shown only to those whose roles cover every territory asked for.
+    if (withProvisional)
+      await this.policy.assert(principal!, 'observation', 'readProvisional', listParam(territory));
+    else if (status === 'provisional') {
+      throw DomainError.validation([
+        { field: 'status', message: 'ajoutez includeProvisional=true pour lire les valeurs provisoires' },
+      ]);
+    }
     return this.observations.find({
       indicators: listParam(indicator),
       strategy,
@@ -101,27 +132,63 @@ export class IndicatorsController {
       periodFrom: period ?? from,
       periodTo: period ?? to,
       dimensions: dimensions === 'total' ? '' : dimensions,
-      status: status as ObservationStatus | undefined,
+      status: withProvisional ? (status as ObservationStatus | undefined) : 'validated',
       page: p,
       pageSize: size,
     });
   }
 
   @Post('observations')
+  @Access('observation', 'write', { bodyList: 'records', field: 'territory' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Enregistre des valeurs (tout ou rien)',
     description:
       'Chaque valeur est vérifiée avant toute écriture ; la moindre erreur rejette l’ensemble (400) en nommant chaque champ fautif.',
   })
-  async writeObservations(@Body() body: WriteObservationsDto): Promise<WriteObservationsResultDto> {
+  async writeObservations(
+    @Body() body: WriteObservationsDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<WriteObservationsResultDto> {
+    // Entered values are provisional until someone validates them, whatever the request says.
     return this.store.upsert(
-      body.records.map((r) => ({ ...r, dimensions: r.dimensions })),
-      { kind: 'user', ref: 'api' },
+      body.records.map((r) => ({ ...r, status: 'provisional' as const })),
+      { kind: 'user', ref: `saisie:${principal.login}` },
     );
   }
 
+  @Post('observations/validation')
+  @Access('observation', 'validate', 'object')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Valide des valeurs provisoires, une à une (`keys`) ou tout un lot importé (`provenanceRef`)',
+  })
+  async validateObservations(
+    @Body() body: ValidateObservationsDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ validated: number }> {
+    const by = principal.login!;
+    if (body.keys?.length && body.provenanceRef) {
+      throw DomainError.validation([
+        { field: 'provenanceRef', message: 'donnez soit keys, soit provenanceRef' },
+      ]);
+    }
+    if (body.keys?.length) {
+      await this.policy.assert(principal, 'observation', 'validate', [
+        ...new Set(body.keys.map((k) => k.territory)),
+      ]);
+      return { validated: await this.validation.validateKeys(body.keys, by) };
+    }
+    if (body.provenanceRef) {
+      const territories = await this.validation.territoriesOfRun(body.provenanceRef);
+      if (territories.length) await this.policy.assert(principal, 'observation', 'validate', territories);
+      return { validated: await this.validation.validateRun(body.provenanceRef, by) };
+    }
+    throw DomainError.validation([{ field: 'keys', message: 'donnez keys ou provenanceRef' }]);
+  }
+
   @Get('targets')
+  @Access('target', 'read')
   @ApiOperation({ summary: 'Cibles par indicateur, territoire et année' })
   @ApiQuery({ name: 'indicator', required: false })
   @ApiQuery({ name: 'territory', required: false })
@@ -146,9 +213,14 @@ export class IndicatorsController {
   }
 
   @Put('targets')
+  @Access('target', 'write', { body: 'territory' })
   @ApiOperation({ summary: 'Crée ou remplace la cible d’un indicateur pour un territoire et une année' })
-  async putTarget(@Body() body: TargetDto, @Res({ passthrough: true }) res: Response): Promise<TargetView> {
-    const { target, created } = await this.targets.upsert({ ...body, dimensions: body.dimensions }, 'api');
+  async putTarget(
+    @Body() body: TargetDto,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<TargetView> {
+    const { target, created } = await this.targets.upsert(body, principal.login ?? null);
     res.status(created ? 201 : 200);
     return target;
   }

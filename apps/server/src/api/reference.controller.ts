@@ -3,10 +3,12 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { TerritoriesService, TerritoryView } from '@cap-iae/territories';
 import { PactView, StrategiesService, StrategyView } from '@cap-iae/strategy';
 import { DomainError, TerritoryLevel } from '@cap-iae/shared';
+import { Access } from '../access/access.decorator';
 
 const LEVELS: TerritoryLevel[] = ['country', 'region', 'department', 'ept', 'employment_area'];
 
 @ApiTags('Référentiel')
+@Access('reference', 'read')
 @Controller('api/v1')
 export class ReferenceController {
   constructor(

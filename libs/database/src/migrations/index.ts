@@ -1,4 +1,5 @@
 import { InitialSchema1732000000000 } from './1732000000000-initial-schema';
+import { Access1732100000000 } from './1732100000000-access';
 
 /** The one migration history, in order. Listed explicitly so that it works the same compiled and under ts-jest. */
-export const MIGRATIONS = [InitialSchema1732000000000];
+export const MIGRATIONS = [InitialSchema1732000000000, Access1732100000000];
