@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AccountsService, RoleGrant } from '@cap-iae/access';
+import type { AppConfig } from '@cap-iae/config';
 import { runInContext } from '@cap-iae/shared';
 import { createApp } from '../../apps/server/src/create-app';
 import { createTestDatabase, testConfig, TestDatabase } from './test-database';
@@ -36,9 +37,11 @@ let counter = 0;
  * Every successful write request made during the file must leave an audit entry carrying its request id: this is
  * checked when the app closes, for every e2e file, so no test has to remember it.
  */
-export async function startTestApp(options: { demo?: boolean; checkAudit?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { demo?: boolean; checkAudit?: boolean; config?: Partial<AppConfig> } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
-  const app = await createApp(testConfig(db.config, { demo: options.demo ?? false }));
+  const app = await createApp(testConfig(db.config, { demo: options.demo ?? false, ...options.config }));
   const writes: { method: string; path: string; requestId: string }[] = [];
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.on('finish', () => {
@@ -64,14 +67,12 @@ export async function startTestApp(options: { demo?: boolean; checkAudit?: boole
     as: async (grants, login) => {
       const name = login ?? `essai${++counter}@test.cap-iae.fr`;
       await runInContext({ actor: 'test', channel: 'system' }, () =>
-        app
-          .get(AccountsService)
-          .create({
-            login: name,
-            displayName: `Compte d'essai ${counter}`,
-            password: TEST_PASSWORD,
-            roles: grants,
-          }),
+        app.get(AccountsService).create({
+          login: name,
+          displayName: `Compte d'essai ${counter}`,
+          password: TEST_PASSWORD,
+          roles: grants,
+        }),
       );
       const res = await http()
         .post('/api/v1/auth/login')

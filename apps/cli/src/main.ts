@@ -98,13 +98,11 @@ export function buildProgram(): Command {
     .action(async (opts: { login: string; nom: string; region: string }) => {
       await withContext(async (ctx) => {
         await ctx.get(Bootstrapper).prepare({ demo: false });
-        const { user, password } = await ctx
-          .get(AccountsService)
-          .create({
-            login: opts.login,
-            displayName: opts.nom,
-            roles: [{ role: 'admin', territory: `REG-${opts.region}` }],
-          });
+        const { user, password } = await ctx.get(AccountsService).create({
+          login: opts.login,
+          displayName: opts.nom,
+          roles: [{ role: 'admin', territory: `REG-${opts.region}` }],
+        });
         process.stdout.write(
           `Administrateur créé : ${user.login} (${ROLE_LABELS.admin}, REG-${opts.region}).\n` +
             `Mot de passe provisoire, à changer à la première connexion : ${password}\n`,

@@ -11,19 +11,22 @@ import { IndicatorsController } from './api/indicators.controller';
 import { HealthController } from './api/health.controller';
 import { HomeController } from './home.controller';
 
+/** Every controller the app serves: the route catalog (permissions test, docs/permissions.md) reads this list. */
+export const CONTROLLERS = [
+  HomeController,
+  HealthController,
+  ReferenceController,
+  IndicatorsController,
+  AccessController,
+];
+
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config)],
-      controllers: [
-        HomeController,
-        HealthController,
-        ReferenceController,
-        IndicatorsController,
-        AccessController,
-      ],
+      controllers: CONTROLLERS,
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -169,7 +169,7 @@ export class AuditEntry {
   @Column({ type: 'varchar', length: 10 })
   channel!: AuditChannel;
 
-  @Column({ type: 'varchar', length: 30 })
+  @Column({ type: 'varchar', length: 60 })
   action!: string;
 
   @Column({ name: 'object_type', type: 'varchar', length: 40 })

@@ -257,7 +257,7 @@ function toView(u: User): UserView {
     mustChangePassword: Boolean(u.mustChangePassword),
     demo: Boolean(u.isDemo),
     roles: (u.roles ?? [])
-      .map((r) => ({ role: r.role, territory: r.territoryCode, label: ROLE_LABELS[r.role as Role] }))
+      .map((r) => ({ role: r.role, territory: r.territoryCode, label: ROLE_LABELS[r.role] }))
       .sort((a, b) => a.role.localeCompare(b.role) || a.territory.localeCompare(b.territory)),
     version: u.version,
     createdAt: u.createdAt,

@@ -46,7 +46,10 @@ export class AccessGuard implements CanActivate {
     if (!route)
       throw new DomainError('FORBIDDEN', 'Cette adresse ne déclare pas qui peut y accéder : accès refusé.');
 
-    if (!SAFE_METHODS.has(req.method)) this.checkCsrf(req, principal);
+    // Logging in is judged as a public write whatever cookie comes with it: a planted session must not block it.
+    if (!SAFE_METHODS.has(req.method)) {
+      this.checkCsrf(req, route.resource === 'session' && route.action === 'open' ? PUBLIC : principal);
+    }
 
     const territories = territoriesFrom(req, route.territory);
     await this.policy.assert(principal, route.resource, route.action, territories);

@@ -96,7 +96,7 @@ export class Access1732100000000 implements MigrationInterface {
           col.varchar('at', 30),
           col.varchar('actor', 120),
           col.varchar('channel', 10),
-          col.varchar('action', 30),
+          col.varchar('action', 60),
           col.varchar('object_type', 40),
           col.varchar('object_id', 200),
           col.text('before', { isNullable: true }),
