@@ -6,7 +6,7 @@ import { TerritoriesService } from '@cap-iae/territories';
 import { RoleAssignment, User, UserSession } from './access.entities';
 import { AuditService } from './audit.service';
 import { generatePassword, hashPassword, passwordIssues, verifyPassword } from './password';
-import { isRole, Role, ROLE_LABELS, ROLE_SCOPE_LEVEL, RoleGrant, ROLES } from './roles';
+import { isRole, ROLE_LABELS, ROLE_SCOPE_LEVEL, RoleGrant, ROLES } from './roles';
 
 export interface UserView {
   id: number;
