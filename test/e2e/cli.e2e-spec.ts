@@ -34,7 +34,7 @@ describe('command line', () => {
   });
 
   it('prepares a database with reference data, and loads demo data only once', () => {
-    expect(cli(['setup', '--no-demo'], env)).toContain('1 migration(s) appliquée(s), référentiel chargé');
+    expect(cli(['setup', '--no-demo'], env)).toContain('2 migration(s) appliquée(s), référentiel chargé');
     expect(cli(['setup', '--demo'], env)).toContain('démonstration chargée');
     expect(cli(['setup', '--demo'], env)).toContain(
       '0 migration(s) appliquée(s), référentiel à jour, démonstration déjà présente',
@@ -45,6 +45,35 @@ describe('command line', () => {
       raw.close();
       expect(n.n).toBeGreaterThan(10_000);
     }
+  });
+
+  it('creates the first administrator, prints the password once, and audits it as a CLI change', () => {
+    const out = cli(
+      ['users', 'create-admin', '--login', 'premiere@drieets.gouv.fr', '--nom', 'Première Admin'],
+      env,
+    );
+    expect(out).toContain('Administrateur créé : premiere@drieets.gouv.fr');
+    const password = /Mot de passe provisoire, à changer à la première connexion : (\S+)/.exec(out)![1];
+    expect(password.length).toBeGreaterThanOrEqual(12);
+    expect(cli(['users', 'list'], env)).toMatch(
+      /premiere@drieets\.gouv\.fr\tPremière Admin\tactif\tAdministrateur \(REG-11\)/,
+    );
+    if (db.config.kind === 'sqlite') {
+      const raw = new Database(db.config.path, { readonly: true });
+      const entry = raw
+        .prepare(
+          "SELECT actor, channel FROM audit_entry WHERE object_type = 'utilisateur' AND action = 'création'",
+        )
+        .get() as { actor: string; channel: string };
+      const stored = JSON.stringify(raw.prepare('SELECT * FROM app_user').all());
+      raw.close();
+      expect(entry.channel).toBe('cli');
+      expect(entry.actor).toMatch(/^cli:/);
+      expect(stored).not.toContain(password);
+    }
+    expect(() =>
+      cli(['users', 'create-admin', '--login', 'premiere@drieets.gouv.fr', '--nom', 'Doublon'], env),
+    ).toThrow(/déjà utilisé/);
   });
 
   it('fails with a clear French message on a bad configuration', () => {

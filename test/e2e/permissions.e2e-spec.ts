@@ -124,11 +124,18 @@ describe(`permissions (${process.env.TEST_DB ?? 'sqlite'})`, () => {
       for (const principal of PRINCIPALS) {
         for (const territory of TERRITORIES) {
           const { url, query, body } = buildRequest(route, territory);
-          let req = request(t.app.getHttpServer())[route.method.toLowerCase() as 'get'](url).query(query);
+          let req = request(t.app.getHttpServer())
+            [route.method.toLowerCase() as 'get'](url)
+            .query(query)
+            .set('Accept', 'application/json');
           const token = tokens.get(principal.name);
           if (token) req = req.set('Authorization', `Bearer ${token}`);
           const res = route.method === 'GET' || route.method === 'DELETE' ? await req : await req.send(body);
-          const denied = res.status === 401 || res.status === 403;
+          // A refusal by the guard, as opposed to a handler's own 401 (a failed login form) or 400.
+          const code = (res.body as { code?: string } | undefined)?.code;
+          const denied =
+            (res.status === 401 || res.status === 403) &&
+            (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN');
           const source = route.policy!.territory;
           const scoped = typeof source === 'object';
           const expected = isAllowed(

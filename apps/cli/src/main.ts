@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { INestApplicationContext } from '@nestjs/common';
+import { ConsoleLogger, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import { DataSource } from 'typeorm';
@@ -11,13 +11,27 @@ import { enterContext, isDomainError } from '@cap-iae/shared';
 import { AccountsService, ROLE_LABELS } from '@cap-iae/access';
 import * as os from 'node:os';
 
+/** Nest's start-up chatter says nothing to a person running a command; the application's own messages stay. */
+class CliLogger extends ConsoleLogger {
+  override log(message: unknown, context?: string): void {
+    if (context === 'InstanceLoader' || context === 'NestFactory') return;
+    super.log(message, context);
+  }
+}
+
 async function withContext<T>(work: (ctx: INestApplicationContext) => Promise<T>): Promise<T> {
   // Changes made from the command line are audited as such, with the system account that ran them.
   enterContext({ actor: `cli:${os.userInfo().username}`, channel: 'cli' });
   const config = loadConfig();
-  const ctx = await NestFactory.createApplicationContext(CoreModule.forRoot(config), {
-    logger: ['error', 'warn', 'log'],
-  });
+  const logger = new CliLogger();
+  const levels = {
+    error: ['fatal', 'error'],
+    warn: ['fatal', 'error', 'warn'],
+    log: ['fatal', 'error', 'warn', 'log'],
+    debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  } as const;
+  logger.setLogLevels([...levels[config.logLevel]]);
+  const ctx = await NestFactory.createApplicationContext(CoreModule.forRoot(config), { logger });
   try {
     return await work(ctx);
   } finally {

@@ -2,6 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AccessGuard } from './access/access.guard';
 import { AccessController } from './api/access.controller';
+import { AccountPagesController } from './pages/account-pages.controller';
+import { AdminPagesController } from './pages/admin-pages.controller';
+import { PageRenderer } from './pages/page-renderer';
 import { AppConfig, loadConfig } from '@cap-iae/config';
 import { CoreModule } from '@cap-iae/core';
 import { DomainErrorFilter } from './http/domain-error.filter';
@@ -18,6 +21,8 @@ export const CONTROLLERS = [
   ReferenceController,
   IndicatorsController,
   AccessController,
+  AccountPagesController,
+  AdminPagesController,
 ];
 
 @Module({})
@@ -28,6 +33,7 @@ export class AppModule {
       imports: [CoreModule.forRoot(config)],
       controllers: CONTROLLERS,
       providers: [
+        PageRenderer,
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useFactory: frenchValidationPipe },

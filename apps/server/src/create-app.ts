@@ -4,7 +4,9 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { randomUUID } from 'node:crypto';
-import { runInContext } from '@cap-iae/shared';
+import * as path from 'node:path';
+import { repoPath, runInContext } from '@cap-iae/shared';
+import { registerViewHelpers } from './pages/view-helpers';
 import type { AppRequest } from './access/request-principal';
 import { AppConfig } from '@cap-iae/config';
 import { Bootstrapper } from '@cap-iae/core';
@@ -52,6 +54,17 @@ export async function createApp(
   // Behind a reverse proxy, req.secure and req.ip come from X-Forwarded-* (Secure cookies, throttling per address).
   app.set('trust proxy', config.trustProxy);
   app.enableShutdownHooks();
+  // Pages: server-rendered Handlebars with the State's design system, every asset served by the app itself.
+  const views = repoPath('apps', 'server', 'views');
+  registerViewHelpers(views);
+  app.setBaseViewsDir(views);
+  app.setViewEngine('hbs');
+  app.set('view options', { layout: 'layouts/main' });
+  app.useStaticAssets(path.dirname(require.resolve('@gouvfr/dsfr/dist/dsfr.min.css')), {
+    prefix: '/dsfr',
+    maxAge: '7d',
+  });
+  app.useStaticAssets(repoPath('apps', 'server', 'static'), { prefix: '/static', maxAge: '1h' });
   if (options.prepare ?? true) await app.get(Bootstrapper).prepare({ demo: options.demo });
   // The Swagger UI assets come from the swagger-ui-dist package and are served by the app itself (no CDN).
   SwaggerModule.setup('api/docs', app, buildOpenApi(app), {

@@ -5,7 +5,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@cap-iae/config';
 import { AppStateService, runMigrations, withInstallationLock } from '@cap-iae/database';
-import { DemoLoader, ReferenceSeeder, repoPath } from '@cap-iae/reference-data';
+import { DemoLoader, ReferenceSeeder } from '@cap-iae/reference-data';
+import { repoPath } from '@cap-iae/shared';
 import { DemoAccountsLoader } from '@cap-iae/access';
 
 const REFERENCE_STATE_KEY = 'reference.hash';

@@ -1,21 +1,5 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-
-let root: string | undefined;
-
-/** The repository root, found the same way from sources (ts-jest) and from the compiled `dist/` tree. */
-export function repoPath(...parts: string[]): string {
-  if (!root) {
-    let dir = __dirname;
-    while (!fs.existsSync(path.join(dir, 'nest-cli.json'))) {
-      const parent = path.dirname(dir);
-      if (parent === dir) throw new Error('Racine du dépôt Cap IAE introuvable (nest-cli.json absent).');
-      dir = parent;
-    }
-    root = dir;
-  }
-  return path.join(root, ...parts);
-}
+import { repoPath } from '@cap-iae/shared';
 
 export function readReferenceJson<T>(file: string): T {
   return JSON.parse(fs.readFileSync(repoPath('libs', 'reference-data', 'data', file), 'utf8')) as T;

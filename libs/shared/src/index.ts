@@ -6,3 +6,4 @@ export * from './format-fr';
 export * from './prng';
 export * from './request-context';
 export * from './audit-port';
+export * from './repo-path';

@@ -1,4 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { AppRequest } from '../access/request-principal';
+import { PageRenderer } from '../pages/page-renderer';
 import type { Response } from 'express';
 import { DomainError, DomainErrorCode, FieldIssue } from '@cap-iae/shared';
 
@@ -26,6 +28,19 @@ const HTTP_MESSAGES: Record<number, string> = {
   429: 'Trop de requêtes : réessayez dans un instant.',
 };
 
+const PAGE_HEADINGS: Record<number, string> = {
+  400: 'Demande incorrecte',
+  403: 'Accès refusé',
+  404: 'Page introuvable',
+  409: 'Conflit de modification',
+  429: 'Trop de tentatives',
+  500: 'Erreur interne',
+};
+
+function isPageRequest(req: AppRequest): boolean {
+  return !req.path.startsWith('/api') && req.accepts(['json', 'html']) === 'html';
+}
+
 export interface ErrorBody {
   statusCode: number;
   code: string;
@@ -38,10 +53,33 @@ export interface ErrorBody {
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(private readonly pages: PageRenderer) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<AppRequest>();
     const body = this.toBody(exception);
-    response.status(body.statusCode).json(body);
+    if (!isPageRequest(request)) {
+      response.status(body.statusCode).json(body);
+      return;
+    }
+    // People reading pages get a page: the login form when they must log in, a French error page otherwise.
+    if (body.statusCode === 401) {
+      response.redirect(303, `/connexion?suite=${encodeURIComponent(request.originalUrl)}`);
+      return;
+    }
+    await this.pages.render(
+      request,
+      response,
+      'error',
+      {
+        title: PAGE_HEADINGS[body.statusCode] ?? 'Erreur',
+        heading: PAGE_HEADINGS[body.statusCode] ?? 'Erreur',
+        message: body.message,
+        errors: body.errors,
+      },
+      body.statusCode,
+    );
   }
 
   toBody(exception: unknown): ErrorBody {
