@@ -18,6 +18,7 @@ module.exports = {
         '<rootDir>/test/*.spec.ts',
       ],
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // E2e tests boot the app and hit a real database: generous per-test time on a loaded 2-core machine.
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 60_000 },
   ],
 };
