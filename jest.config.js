@@ -7,6 +7,8 @@ const common = {
 };
 
 module.exports = {
+  // E2e tests boot the app and hit a real database: generous per-test time on a loaded 2-core machine.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,
@@ -18,7 +20,6 @@ module.exports = {
         '<rootDir>/test/*.spec.ts',
       ],
     },
-    // E2e tests boot the app and hit a real database: generous per-test time on a loaded 2-core machine.
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 60_000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

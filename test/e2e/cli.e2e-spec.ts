@@ -39,11 +39,23 @@ describe('command line', () => {
     expect(cli(['setup', '--demo'], env)).toContain(
       '0 migration(s) appliquée(s), référentiel à jour, démonstration déjà présente',
     );
+    // Out of demo mode, the demo accounts (whose password is published) are disabled.
+    cli(['setup', '--no-demo'], env);
     if (db.config.kind === 'sqlite') {
       const raw = new Database(db.config.path, { readonly: true });
       const n = raw.prepare('SELECT COUNT(*) AS n FROM observation WHERE is_demo = 1').get() as { n: number };
       raw.close();
       expect(n.n).toBeGreaterThan(10_000);
+      const demoUsers = new Database(db.config.path, { readonly: true });
+      const active = demoUsers
+        .prepare('SELECT COUNT(*) AS n FROM app_user WHERE is_demo = 1 AND active = 1')
+        .get() as { n: number };
+      const all = demoUsers.prepare('SELECT COUNT(*) AS n FROM app_user WHERE is_demo = 1').get() as {
+        n: number;
+      };
+      demoUsers.close();
+      expect(all.n).toBe(5);
+      expect(active.n).toBe(0);
     }
   });
 

@@ -157,6 +157,15 @@ describe(`security (${process.env.TEST_DB ?? 'sqlite'})`, () => {
       .send({ login: 'oubli@test.cap-iae.fr', password: reset.body.temporaryPassword })
       .expect(200);
     expect(login.body.mustChangePassword).toBe(true);
+    // Until changed, the provisional password opens the account and nothing else.
+    const cookie = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    const blocked = await request(t.app.getHttpServer())
+      .get('/api/v1/observations')
+      .query({ territory: 'DEP-93', includeProvisional: 'true' })
+      .set('Cookie', cookie)
+      .expect(403);
+    expect(blocked.body.message).toContain('mot de passe est provisoire');
+    await request(t.app.getHttpServer()).get('/api/v1/account').set('Cookie', cookie).expect(200);
     expect(await allText(t.dataSource)).not.toContain(reset.body.temporaryPassword);
   });
 
@@ -183,6 +192,11 @@ describe(`security (${process.env.TEST_DB ?? 'sqlite'})`, () => {
       })
       .expect(201);
     const { id, version } = created.body as { id: number; version: number };
+    const roleless = await admin
+      .post('/api/v1/users')
+      .send({ login: 'sansrole@test.cap-iae.fr', displayName: 'Sans rôle', roles: [] })
+      .expect(400);
+    expect(roleless.body.errors).toEqual([{ field: 'roles', message: 'au moins un rôle est nécessaire' }]);
     await admin.patch(`/api/v1/users/${id}`).send({ displayName: 'Premier', version }).expect(200);
     const stale = await admin
       .patch(`/api/v1/users/${id}`)

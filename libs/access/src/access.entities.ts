@@ -162,7 +162,7 @@ export class AuditEntry {
   @Column({ type: 'varchar', length: 30 })
   at!: string;
 
-  /** Login of the person, `jeton:<prefix>` for an API token, `cli`, `source:<id>` or `système`. */
+  /** Login of the person, `<login> (jeton <prefix>)` for an API token, `cli:<system user>`, `source:<id>` or `système`. */
   @Column({ type: 'varchar', length: 120 })
   actor!: string;
 

@@ -61,6 +61,31 @@ export class AccountsService {
     return rows.map((r) => ({ role: r.role, territory: r.territoryCode }));
   }
 
+  async deactivateDemoAccounts(): Promise<number> {
+    const demo = await this.dataSource.getRepository(User).find({ where: { isDemo: true, active: true } });
+    if (demo.length === 0) return 0;
+    await this.dataSource.transaction(async (em) => {
+      for (const u of demo) {
+        await em
+          .getRepository(User)
+          .update(
+            { id: u.id },
+            { active: false, updatedAt: new Date().toISOString(), version: u.version + 1 },
+          );
+        await em.getRepository(UserSession).delete({ userId: u.id });
+      }
+    });
+    await this.audit.record(
+      demo.map((u) => ({
+        action: 'désactivation (démonstration)',
+        objectType: 'utilisateur',
+        objectId: String(u.id),
+        summary: u.login,
+      })),
+    );
+    return demo.length;
+  }
+
   /** Returns the password to show once when none was given (generated). */
   async create(input: CreateUserInput): Promise<{ user: UserView; password: string }> {
     const login = typeof input.login === 'string' ? input.login.trim().toLowerCase() : '';
@@ -210,6 +235,8 @@ export class AccountsService {
 
   private async roleIssues(roles: unknown): Promise<FieldIssue[]> {
     if (!Array.isArray(roles)) return [{ field: 'roles', message: 'doit être une liste de rôles' }];
+    // An account without a role has no territory, so no administrator's scope could be checked against it.
+    if (roles.length === 0) return [{ field: 'roles', message: 'au moins un rôle est nécessaire' }];
     const issues: FieldIssue[] = [];
     const all = await this.territories.all();
     roles.forEach((g: { role?: unknown; territory?: unknown }, i) => {

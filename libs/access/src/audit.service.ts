@@ -83,7 +83,7 @@ export class AuditService implements AuditSink {
 
   /** CSV in the French spreadsheet convention (semicolons, UTF-8 with BOM), every cell neutralised. */
   async exportCsv(filter: Omit<AuditFilter, 'limit' | 'offset'>): Promise<string> {
-    const { items } = await this.list({ ...filter, limit: 100_000, offset: 0 });
+    const { items } = await this.list({ ...filter, limit: 1_000_000, offset: 0 });
     const lines = [CSV_COLUMNS.join(';')];
     for (const e of items) {
       lines.push(

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AccountsService } from './accounts.service';
 import type { Role } from './roles';
 
-/** Known only in demonstration mode, printed at creation: never used when CAP_IAE_DEMO is off. */
+/** Published on purpose (README, console): the accounts using it are disabled whenever demo mode is off. */
 export const DEMO_PASSWORD = 'Demo-CapIAE-2026';
 
 export const DEMO_ACCOUNTS: { login: string; displayName: string; role: Role; territory: string }[] = [
@@ -43,6 +43,14 @@ export class DemoAccountsLoader {
   private readonly logger = new Logger('Démonstration');
 
   constructor(private readonly accounts: AccountsService) {}
+
+  /**
+   * Their password is published: outside demonstration mode they must not open anything, so a database started in
+   * demo mode and later put into service keeps them, disabled.
+   */
+  async disableAll(): Promise<number> {
+    return this.accounts.deactivateDemoAccounts();
+  }
 
   async ensure(): Promise<string[]> {
     const created: string[] = [];

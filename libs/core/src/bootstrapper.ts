@@ -7,7 +7,7 @@ import { APP_CONFIG, AppConfig } from '@cap-iae/config';
 import { AppStateService, runMigrations, withInstallationLock } from '@cap-iae/database';
 import { DemoLoader, ReferenceSeeder } from '@cap-iae/reference-data';
 import { repoPath } from '@cap-iae/shared';
-import { DemoAccountsLoader } from '@cap-iae/access';
+import { DemoAccountsLoader, SessionsService } from '@cap-iae/access';
 
 const REFERENCE_STATE_KEY = 'reference.hash';
 const REFERENCE_FILES = ['strategies.json', 'pacte.json', 'indicators.json', 'reference-values.json'];
@@ -33,6 +33,7 @@ export class Bootstrapper {
     private readonly seeder: ReferenceSeeder,
     private readonly demo: DemoLoader,
     private readonly demoAccounts: DemoAccountsLoader,
+    private readonly sessions: SessionsService,
   ) {}
 
   prepare(options: { demo?: boolean } = {}): Promise<PrepareReport> {
@@ -54,6 +55,8 @@ export class Bootstrapper {
     }
 
     let demo: PrepareReport['demo'] = 'disabled';
+    await this.sessions.purgeExpired();
+    if (!(options.demo ?? this.config.demo)) await this.demoAccounts.disableAll();
     if (options.demo ?? this.config.demo) {
       if (await this.demo.isLoaded()) demo = 'already';
       else {

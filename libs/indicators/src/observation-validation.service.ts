@@ -86,12 +86,18 @@ export class ObservationValidationService {
     return pending.length;
   }
 
-  async validateRun(provenanceRef: string, by: string): Promise<number> {
+  /** `territories`: those the caller was checked for; values added elsewhere in the meantime stay provisional. */
+  async validateRun(provenanceRef: string, by: string, territories: string[]): Promise<number> {
+    if (territories.length === 0) return 0;
     const ids: { id: number }[] = await this.dataSource
       .createQueryBuilder()
       .select('o.id', 'id')
       .from(Observation, 'o')
-      .where('o.provenance_ref = :ref AND o.status = :s', { ref: provenanceRef, s: 'provisional' })
+      .where('o.provenance_ref = :ref AND o.status = :s AND o.territory_code IN (:...t)', {
+        ref: provenanceRef,
+        s: 'provisional',
+        t: territories,
+      })
       .getRawMany();
     await this.mark(
       ids.map((r) => Number(r.id)),

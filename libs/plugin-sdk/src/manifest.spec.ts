@@ -12,7 +12,11 @@ const valid = {
   indicators: ['SIAE_NB'],
   territories: ['department'],
   granularity: ['year'],
-  configSchema: { type: 'object', properties: { url: { type: 'string', title: 'Adresse' } }, required: ['url'] },
+  configSchema: {
+    type: 'object',
+    properties: { url: { type: 'string', title: 'Adresse' } },
+    required: ['url'],
+  },
   secrets: ['API_KEY'],
   defaultSchedule: '0 3 * * 1',
   timeoutSeconds: 60,
@@ -24,7 +28,14 @@ describe('checkManifest', () => {
   });
 
   it('lists every problem in French, and refuses an SDK range this host does not satisfy', () => {
-    const { manifest, problems } = checkManifest({ ...valid, id: 'Mauvais Id', sdk: '^2.0.0', contractVersion: 9, timeoutSeconds: 0, secrets: ['minuscule'] });
+    const { manifest, problems } = checkManifest({
+      ...valid,
+      id: 'Mauvais Id',
+      sdk: '^2.0.0',
+      contractVersion: 9,
+      timeoutSeconds: 0,
+      secrets: ['minuscule'],
+    });
     expect(manifest).toBeUndefined();
     expect(problems).toEqual([
       'id : valeur invalide « Mauvais Id » (minuscules, chiffres et tirets)',

@@ -18,11 +18,13 @@ export interface ManifestCheck {
  */
 export function checkManifest(raw: unknown, sdkVersion = SDK_VERSION): ManifestCheck {
   const problems: string[] = [];
-  if (typeof raw !== 'object' || raw === null) return { problems: ['manifeste absent (clé « capIae » du package.json)'] };
+  if (typeof raw !== 'object' || raw === null)
+    return { problems: ['manifeste absent (clé « capIae » du package.json)'] };
   const m = raw as Record<string, unknown>;
   const str = (k: string, test?: (v: string) => boolean, hint = '') => {
     if (typeof m[k] !== 'string' || !(m[k] as string).trim()) problems.push(`${k} : texte obligatoire`);
-    else if (test && !test(m[k] as string)) problems.push(`${k} : valeur invalide « ${m[k] as string} »${hint}`);
+    else if (test && !test(m[k] as string))
+      problems.push(`${k} : valeur invalide « ${m[k] as string} »${hint}`);
   };
   str('id', (v) => ID.test(v), ' (minuscules, chiffres et tirets)');
   str('name');
@@ -31,26 +33,47 @@ export function checkManifest(raw: unknown, sdkVersion = SDK_VERSION): ManifestC
   str('sdk', (v) => semver.validRange(v) !== null, ' (intervalle semver attendu, ex. ^1.0.0)');
   str('main', (v) => !v.startsWith('/') && !v.includes('..'), ' (chemin relatif au dossier du greffon)');
   if (m.contractVersion !== CONTRACT_VERSION) {
-    problems.push(`contractVersion : ${String(m.contractVersion)} non pris en charge (cet hôte suit le contrat ${CONTRACT_VERSION})`);
+    problems.push(
+      `contractVersion : ${String(m.contractVersion)} non pris en charge (cet hôte suit le contrat ${CONTRACT_VERSION})`,
+    );
   }
   if (typeof m.sdk === 'string' && semver.validRange(m.sdk) && !semver.satisfies(sdkVersion, m.sdk)) {
     problems.push(`sdk : le greffon demande le SDK ${m.sdk}, l'hôte fournit ${sdkVersion}`);
   }
-  if (!Array.isArray(m.capabilities) || !m.capabilities.includes('fetch')) problems.push('capabilities : doit contenir « fetch »');
-  else for (const c of m.capabilities) if (!CAPABILITIES.includes(c as Capability)) problems.push(`capabilities : « ${String(c)} » inconnue`);
-  if (!(m.indicators === '*' || (Array.isArray(m.indicators) && m.indicators.every((i) => typeof i === 'string')))) {
+  if (!Array.isArray(m.capabilities) || !m.capabilities.includes('fetch'))
+    problems.push('capabilities : doit contenir « fetch »');
+  else
+    for (const c of m.capabilities)
+      if (!CAPABILITIES.includes(c as Capability)) problems.push(`capabilities : « ${String(c)} » inconnue`);
+  if (
+    !(
+      m.indicators === '*' ||
+      (Array.isArray(m.indicators) && m.indicators.every((i) => typeof i === 'string'))
+    )
+  ) {
     problems.push('indicators : liste de codes ou « * »');
   }
-  if (!Array.isArray(m.territories) || m.territories.some((t) => !['country', 'region', 'department'].includes(t as string))) {
+  if (
+    !Array.isArray(m.territories) ||
+    m.territories.some((t) => !['country', 'region', 'department'].includes(t as string))
+  ) {
     problems.push('territories : liste parmi country, region, department');
   }
-  if (!Array.isArray(m.granularity) || m.granularity.length === 0 || m.granularity.some((g) => g !== 'year' && g !== 'quarter')) {
+  if (
+    !Array.isArray(m.granularity) ||
+    m.granularity.length === 0 ||
+    m.granularity.some((g) => g !== 'year' && g !== 'quarter')
+  ) {
     problems.push('granularity : liste parmi year, quarter');
   }
-  if (!Array.isArray(m.secrets) || m.secrets.some((s) => typeof s !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(s))) {
+  if (
+    !Array.isArray(m.secrets) ||
+    m.secrets.some((s) => typeof s !== 'string' || !/^[A-Z][A-Z0-9_]*$/.test(s))
+  ) {
     problems.push('secrets : liste de noms en MAJUSCULES_AVEC_SOULIGNÉS');
   }
-  if (m.defaultSchedule !== undefined && !isCron(m.defaultSchedule)) problems.push('defaultSchedule : expression cron à 5 champs attendue');
+  if (m.defaultSchedule !== undefined && !isCron(m.defaultSchedule))
+    problems.push('defaultSchedule : expression cron à 5 champs attendue');
   if (typeof m.timeoutSeconds !== 'number' || m.timeoutSeconds < 1 || m.timeoutSeconds > 3600) {
     problems.push('timeoutSeconds : nombre entre 1 et 3600');
   }
@@ -74,12 +97,16 @@ function schemaProblems(schema: unknown): string[] {
   const walk = (props: Record<string, ConfigProperty>, path: string) => {
     for (const [name, p] of Object.entries(props)) {
       if (!PROPERTY_TYPES.includes(p?.type)) problems.push(`configSchema.${path}${name} : type inconnu`);
-      if (typeof p?.title !== 'string') problems.push(`configSchema.${path}${name} : title (libellé français) obligatoire`);
+      if (typeof p?.title !== 'string')
+        problems.push(`configSchema.${path}${name} : title (libellé français) obligatoire`);
       if (p?.properties) walk(p.properties, `${path}${name}.`);
     }
   };
   walk(s.properties as Record<string, ConfigProperty>, '');
-  if (s.required !== undefined && (!Array.isArray(s.required) || s.required.some((r) => !(r in (s.properties as object))))) {
+  if (
+    s.required !== undefined &&
+    (!Array.isArray(s.required) || s.required.some((r) => !(r in (s.properties as object))))
+  ) {
     problems.push('configSchema.required : ne peut citer que des propriétés déclarées');
   }
   return problems;

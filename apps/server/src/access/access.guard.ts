@@ -51,6 +51,14 @@ export class AccessGuard implements CanActivate {
       this.checkCsrf(req, route.resource === 'session' && route.action === 'open' ? PUBLIC : principal);
     }
 
+    // A provisional password (set by an administrator) opens the account page and nothing else until it is changed.
+    if (principal.mustChangePassword && !['account', 'session', 'reference'].includes(route.resource)) {
+      throw new DomainError(
+        'FORBIDDEN',
+        'Votre mot de passe est provisoire : changez-le dans « Mon compte » avant de continuer.',
+      );
+    }
+
     const territories = territoriesFrom(req, route.territory);
     await this.policy.assert(principal, route.resource, route.action, territories);
     return true;

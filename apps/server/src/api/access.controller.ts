@@ -25,7 +25,7 @@ import {
   TokenView,
   UserView,
 } from '@cap-iae/access';
-import { DomainError, FieldIssue } from '@cap-iae/shared';
+import { DomainError, FieldIssue, updateContext } from '@cap-iae/shared';
 import { Access } from '../access/access.decorator';
 import { AppRequest, CurrentPrincipal } from '../access/request-principal';
 import { clearSessionCookie, setSessionCookie } from '../access/session-cookie';
@@ -80,6 +80,7 @@ export class AccessController {
       req.sessionToken,
     );
     setSessionCookie(req, res, token);
+    updateContext({ actor: principal.login!, userId: principal.userId });
     await this.audit.record({
       action: 'connexion',
       objectType: 'utilisateur',
@@ -252,8 +253,9 @@ export class AccessController {
     @Res() res: Response,
     @Query('objectType') objectType?: string,
     @Query('objectId') objectId?: string,
+    @Query('actor') actor?: string,
   ): Promise<void> {
-    const csv = await this.audit.exportCsv({ objectType, objectId });
+    const csv = await this.audit.exportCsv({ objectType, objectId, actor });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="historique.csv"');
     res.send(csv);

@@ -182,7 +182,7 @@ export class IndicatorsController {
     if (body.provenanceRef) {
       const territories = await this.validation.territoriesOfRun(body.provenanceRef);
       if (territories.length) await this.policy.assert(principal, 'observation', 'validate', territories);
-      return { validated: await this.validation.validateRun(body.provenanceRef, by) };
+      return { validated: await this.validation.validateRun(body.provenanceRef, by, territories) };
     }
     throw DomainError.validation([{ field: 'keys', message: 'donnez keys ou provenanceRef' }]);
   }

@@ -10,7 +10,7 @@ import {
   randomToken,
 } from '@cap-iae/access';
 import { TerritoriesService } from '@cap-iae/territories';
-import { isDomainError } from '@cap-iae/shared';
+import { isDomainError, updateContext } from '@cap-iae/shared';
 import { Access } from '../access/access.decorator';
 import { AppRequest, PRELOGIN_CSRF_COOKIE } from '../access/request-principal';
 import { clearSessionCookie, setSessionCookie } from '../access/session-cookie';
@@ -69,6 +69,7 @@ export class AccountPagesController {
       );
       setSessionCookie(req, res, token);
       req.principal = principal;
+      updateContext({ actor: principal.login!, userId: principal.userId });
       await this.audit.record({
         action: 'connexion',
         objectType: 'utilisateur',
