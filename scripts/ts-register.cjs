@@ -12,10 +12,14 @@ const options = ts.convertCompilerOptionsFromJson(compilerOptions, root).options
 options.sourceMap = false;
 options.inlineSourceMap = true;
 
+// With CAP_IAE_USE_DIST=1 the libraries come from the compiled build (as in production), and only the entry script
+// is transpiled: benchmarks then measure the app, not the TypeScript compiler.
+const useDist = process.env.CAP_IAE_USE_DIST === '1';
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
   const m = /^@cap-iae\/([^/]+)(\/.*)?$/.exec(request);
-  if (m && m[1] !== 'cli') request = path.join(root, 'libs', m[1], 'src', m[2] ?? '');
+  if (m && m[1] !== 'cli')
+    request = path.join(root, ...(useDist ? ['dist', 'libs'] : ['libs']), m[1], 'src', m[2] ?? '');
   return resolve.call(this, request, parent, ...rest);
 };
 

@@ -16,7 +16,18 @@ const ALLOWED: Record<string, string[]> = {
   indicators: ['strategy', 'territories', 'database', 'shared'],
   'reference-data': ['indicators', 'strategy', 'territories', 'database', 'shared'],
   access: ['territories', 'shared'],
-  core: ['access', 'reference-data', 'indicators', 'strategy', 'territories', 'database', 'config', 'shared'],
+  'plugin-host': ['plugin-sdk', 'indicators', 'territories', 'database', 'shared'],
+  core: [
+    'plugin-host',
+    'access',
+    'reference-data',
+    'indicators',
+    'strategy',
+    'territories',
+    'database',
+    'config',
+    'shared',
+  ],
 };
 
 const root = path.resolve(__dirname, '..');

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { benchStore, StoreBenchResult, tempSqlite } from './observation-store.bench';
+import { benchCsvImport } from './csv-import.bench';
 
 const fr = (n: number, d = 0) =>
   new Intl.NumberFormat('fr-FR', { maximumFractionDigits: d, minimumFractionDigits: d }).format(n);
@@ -28,6 +29,10 @@ async function postgresBench(): Promise<StoreBenchResult | undefined> {
 async function main(): Promise<void> {
   const machine = `${os.cpus().length} cœurs ${os.cpus()[0]?.model ?? ''}, ${fr(os.totalmem() / 2 ** 30)} Gio, Node ${process.version}`;
   process.stdout.write(`Banc d'essai Cap IAE — ${machine}\n\n`);
+
+  // Each benchmark runs in a fresh process (scripts/bench.mjs), so that one's memory does not weigh on the other's.
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+  if (only === 'csv') return csvPart(machine);
 
   const sqlite = tempSqlite();
   let results: StoreBenchResult[];
@@ -62,29 +67,60 @@ async function main(): Promise<void> {
   const dir = path.resolve(__dirname, '..', 'artifacts');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
-    path.join(dir, 'bench.json'),
+    path.join(dir, 'bench-store.json'),
     JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2),
   );
-  if (process.argv.includes('--write-docs')) writeDocs(machine, lines, verdicts);
+  if (process.argv.includes('--write-docs')) writeDocs('store', machine, lines, verdicts);
 }
 
-/** Replaces the generated block of docs/benchmarks.md so that the document shows the latest run. */
-function writeDocs(machine: string, table: string[], verdicts: string[]): void {
+/** A million-row CSV through the file plugin, the host, validation, staging and the final merge. */
+async function csvPart(machine: string): Promise<void> {
+  global.gc?.();
+  const csv = await benchCsvImport(ROWS);
+  const csvLines = [
+    `| lignes | fichier | durée | débit (lignes/s) | mémoire de pointe (RSS) | mémoire avant import | rejets | valeurs écrites |`,
+    `|---:|---:|---:|---:|---:|---:|---:|---:|`,
+    `| ${fr(csv.rows)} | ${fr(csv.fileMb, 1)} Mo | ${fr(csv.seconds, 2)} s | ${fr(csv.rowsPerSecond)} | ${fr(csv.peakRssMb)} Mo | ${fr(csv.baselineRssMb)} Mo | ${fr(csv.rejected)} | ${fr(csv.written)} |`,
+  ];
+  const csvVerdicts = [
+    `import CSV ≥ 50 000 lignes/s : ${csv.rowsPerSecond >= 50_000 ? 'OK' : 'ÉCHEC'} (${fr(csv.rowsPerSecond)})`,
+    `mémoire de pointe ≤ 300 Mo : ${csv.peakRssMb <= 300 ? 'OK' : 'ÉCHEC'} (${fr(csv.peakRssMb)} Mo)`,
+  ];
+  process.stdout.write(
+    `\nImport CSV de bout en bout (greffon fichier, hôte, validation, mise en attente, fusion)\n${csvLines.join('\n')}\n\n${csvVerdicts.join('\n')}\n`,
+  );
+
+  const dir = path.resolve(__dirname, '..', 'artifacts');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'bench-csv.json'),
+    JSON.stringify({ machine, date: new Date().toISOString(), csv }, null, 2),
+  );
+  if (process.argv.includes('--write-docs')) writeDocs('csv', machine, csvLines, csvVerdicts);
+}
+
+/** Replaces a generated block of docs/benchmarks.md so that the document shows the latest run. */
+function writeDocs(name: string, machine: string, table: string[], verdicts: string[]): void {
   const file = path.resolve(__dirname, '..', '..', 'docs', 'benchmarks.md');
   const text = fs.readFileSync(file, 'utf8');
   const date = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(
     new Date(),
   );
+  const start = `<!-- bench:${name}:start -->`;
+  const end = `<!-- bench:${name}:end -->`;
   const block = [
-    `<!-- bench:store:start -->`,
+    start,
     `Dernière mesure : ${date} — ${machine}.`,
     '',
     ...table,
     '',
     ...verdicts.map((v) => `- ${v}`),
-    `<!-- bench:store:end -->`,
+    end,
   ].join('\n');
-  fs.writeFileSync(file, text.replace(/<!-- bench:store:start -->[\s\S]*<!-- bench:store:end -->/, block));
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < 0) throw new Error(`bloc ${name} absent de docs/benchmarks.md`);
+  fs.writeFileSync(file, text.slice(0, from) + block + text.slice(to + end.length));
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { MIGRATIONS } from '@cap-iae/database';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
 const bin = path.resolve(__dirname, '..', '..', 'apps', 'cli', 'bin', 'cap-iae.js');
@@ -34,7 +35,9 @@ describe('command line', () => {
   });
 
   it('prepares a database with reference data, and loads demo data only once', () => {
-    expect(cli(['setup', '--no-demo'], env)).toContain('2 migration(s) appliquée(s), référentiel chargé');
+    expect(cli(['setup', '--no-demo'], env)).toContain(
+      `${MIGRATIONS.length} migration(s) appliquée(s), référentiel chargé`,
+    );
     expect(cli(['setup', '--demo'], env)).toContain('démonstration chargée');
     expect(cli(['setup', '--demo'], env)).toContain(
       '0 migration(s) appliquée(s), référentiel à jour, démonstration déjà présente',

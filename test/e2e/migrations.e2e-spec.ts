@@ -17,6 +17,16 @@ const TABLES = [
   'target',
   'observation',
   'app_state',
+  'app_user',
+  'role_assignment',
+  'user_session',
+  'api_token',
+  'login_attempt',
+  'audit_entry',
+  'source',
+  'source_run',
+  'run_rejection',
+  'observation_staging',
 ];
 
 describe(`migrations (${process.env.TEST_DB ?? 'sqlite'})`, () => {

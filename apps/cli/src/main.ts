@@ -9,6 +9,10 @@ import { revertAllMigrations, runMigrations } from '@cap-iae/database';
 import { DemoLoader, ReferenceSeeder } from '@cap-iae/reference-data';
 import { enterContext, isDomainError } from '@cap-iae/shared';
 import { AccountsService, ROLE_LABELS } from '@cap-iae/access';
+import { RUN_STATUS_LABELS, SourceRunner, SourcesService } from '@cap-iae/plugin-host';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ProgressBar } from './progress-bar';
 import * as os from 'node:os';
 
 /** Nest's start-up chatter says nothing to a person running a command; the application's own messages stay. */
@@ -37,6 +41,37 @@ async function withContext<T>(work: (ctx: INestApplicationContext) => Promise<T>
   } finally {
     await ctx.close();
   }
+}
+
+/** Prints what a run did, its first rejected rows, and fails the command when the run failed. */
+async function reportRun(
+  ctx: INestApplicationContext,
+  run: {
+    id: number;
+    status: keyof typeof RUN_STATUS_LABELS;
+    rowsRead: number;
+    rowsAccepted: number;
+    rowsRejected: number;
+    rowsWritten: number;
+    durationMs: number | null;
+    errorMessage: string | null;
+  },
+): Promise<void> {
+  const seconds = (run.durationMs ?? 0) / 1000;
+  process.stdout.write(
+    `Exécution ${run.id} ${RUN_STATUS_LABELS[run.status]} : ${run.rowsRead} ligne(s) lue(s), ${run.rowsAccepted} acceptée(s), ` +
+      `${run.rowsRejected} rejetée(s), ${run.rowsWritten} valeur(s) créée(s) ou modifiée(s) en ${seconds.toFixed(1).replace('.', ',')} s.\n`,
+  );
+  if (run.rowsRejected > 0) {
+    const { items, total } = await ctx.get(SourcesService).rejections(run.id, 20, 0);
+    for (const r of items)
+      process.stdout.write(`  ligne ${r.line ?? '?'}${r.field ? ` (${r.field})` : ''} : ${r.reason}\n`);
+    if (total > items.length)
+      process.stdout.write(
+        `  … et ${run.rowsRejected - items.length} autre(s) (voir la page de l'exécution).\n`,
+      );
+  }
+  if (run.status === 'failed') throw new Error(run.errorMessage ?? 'exécution échouée');
 }
 
 export function buildProgram(): Command {
@@ -99,6 +134,60 @@ export function buildProgram(): Command {
         }
         const r = await loader.load();
         process.stdout.write(`${r.observations} valeurs et ${r.targets} cibles de démonstration chargées.\n`);
+      });
+    });
+
+  program
+    .command('import <fichier>')
+    .description(
+      'importe un fichier CSV ou XLSX par une source « fichier » (sa correspondance de colonnes), avec barre de progression',
+    )
+    .requiredOption('--source <id>', 'numéro de la source (voir « cap-iae sources list »)')
+    .option('--apercu', 'vérifie tout et liste les lignes rejetées, sans rien écrire')
+    .action(async (file: string, opts: { source: string; apercu?: boolean }) => {
+      const full = path.resolve(file);
+      if (!fs.existsSync(full)) throw new Error(`Fichier introuvable : ${full}`);
+      await withContext(async (ctx) => {
+        await ctx.get(Bootstrapper).prepare({ demo: false });
+        const bar = new ProgressBar(opts.apercu ? 'Aperçu' : 'Import');
+        const run = await ctx.get(SourceRunner).run(Number(opts.source), {
+          trigger: 'cli',
+          triggeredBy: `cli:${os.userInfo().username}`,
+          file: { path: full, originalName: path.basename(full) },
+          preview: Boolean(opts.apercu),
+          onProgress: (p) => bar.update(p.rowsRead, p.rowsRejected, p.done, p.total),
+        });
+        bar.end();
+        await reportRun(ctx, run);
+      });
+    });
+
+  const sources = program.command('sources').description('sources de données');
+  sources
+    .command('list')
+    .description('liste les sources, leur état et leur dernière exécution')
+    .action(async () => {
+      await withContext(async (ctx) => {
+        for (const s of await ctx.get(SourcesService).list()) {
+          process.stdout.write(
+            `${s.id}\t${s.name}\t${s.pluginId}\t${s.territory}\t${s.statusLabel}\t${s.lastRunAt ?? 'jamais'}\n`,
+          );
+        }
+      });
+    });
+  sources
+    .command('run <id>')
+    .description('lance une source maintenant (hors sources « fichier », voir « import »)')
+    .action(async (id: string) => {
+      await withContext(async (ctx) => {
+        const bar = new ProgressBar('Exécution');
+        const run = await ctx.get(SourceRunner).run(Number(id), {
+          trigger: 'cli',
+          triggeredBy: `cli:${os.userInfo().username}`,
+          onProgress: (p) => bar.update(p.rowsRead, p.rowsRejected, p.done, p.total),
+        });
+        bar.end();
+        await reportRun(ctx, run);
       });
     });
 

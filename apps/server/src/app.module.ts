@@ -5,12 +5,15 @@ import { AccessController } from './api/access.controller';
 import { AccountPagesController } from './pages/account-pages.controller';
 import { AdminPagesController } from './pages/admin-pages.controller';
 import { PageRenderer } from './pages/page-renderer';
+import { SourcesController } from './sources/sources.controller';
+import { SourcesPagesController } from './sources/sources-pages.controller';
 import { AppConfig, loadConfig } from '@cap-iae/config';
 import { CoreModule } from '@cap-iae/core';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { frenchValidationPipe } from './http/french-validation';
 import { ReferenceController } from './api/reference.controller';
 import { IndicatorsController } from './api/indicators.controller';
+import { ProgressController } from './api/progress.controller';
 import { HealthController } from './api/health.controller';
 import { HomeController } from './home.controller';
 
@@ -20,9 +23,12 @@ export const CONTROLLERS = [
   HealthController,
   ReferenceController,
   IndicatorsController,
+  ProgressController,
   AccessController,
   AccountPagesController,
   AdminPagesController,
+  SourcesController,
+  SourcesPagesController,
 ];
 
 @Module({})

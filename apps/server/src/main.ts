@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@cap-iae/config';
+import { SourceScheduler } from '@cap-iae/plugin-host';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp(config);
+  // Scheduled sources run in the server process only (the CLI and the tests drive runs themselves).
+  app.get(SourceScheduler).start();
   await app.listen(config.port, config.host);
   const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
   new Logger('Cap IAE').log(`Application prête : http://${shown}:${config.port}`);

@@ -10,9 +10,11 @@ export const RESOURCES = {
   session: ['open', 'close'],
   observation: ['read', 'readProvisional', 'write', 'validate'],
   target: ['read', 'write'],
+  progress: ['read', 'override'],
   user: ['manage'],
   account: ['self'],
   audit: ['read'],
+  source: ['read', 'manage', 'run'],
 } as const;
 
 export type Resource = keyof typeof RESOURCES;
@@ -70,6 +72,17 @@ export const POLICY: { [R in Resource]: Record<Action<R>, Rule> } = {
     read: { public: true, roles: {}, description: 'Lire les cibles' },
     write: { roles: { admin: 'scope', data_manager: 'scope' }, description: 'Fixer les cibles' },
   },
+  progress: {
+    read: {
+      public: true,
+      roles: {},
+      description: "Lire les valeurs régionales agrégées et l'avancement de la stratégie",
+    },
+    override: {
+      roles: { admin: 'scope' },
+      description: "Forcer un statut d'avancement, avec une justification",
+    },
+  },
   user: {
     manage: { roles: { admin: 'scope' }, description: 'Gérer les comptes et leurs rôles' },
   },
@@ -83,6 +96,20 @@ export const POLICY: { [R in Resource]: Record<Action<R>, Rule> } = {
         data_manager: 'anywhere',
       },
       description: 'Gérer son propre compte (mot de passe, jetons, sessions)',
+    },
+  },
+  source: {
+    read: {
+      roles: { admin: 'scope', data_manager: 'scope', cor_member: 'scope' },
+      description: 'Voir les sources de données, leurs exécutions et lignes rejetées',
+    },
+    manage: {
+      roles: { admin: 'scope', data_manager: 'scope' },
+      description: 'Créer, configurer, tester et supprimer des sources',
+    },
+    run: {
+      roles: { admin: 'scope', data_manager: 'scope' },
+      description: 'Lancer une source, importer un fichier, prévisualiser',
     },
   },
   audit: {

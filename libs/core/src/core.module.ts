@@ -6,6 +6,7 @@ import { STRATEGY_ENTITIES, StrategyModule } from '@cap-iae/strategy';
 import { INDICATOR_ENTITIES, IndicatorsModule } from '@cap-iae/indicators';
 import { ReferenceDataModule } from '@cap-iae/reference-data';
 import { ACCESS_ENTITIES, AccessModule } from '@cap-iae/access';
+import { PLUGIN_HOST_ENTITIES, PluginHostModule } from '@cap-iae/plugin-host';
 import { ObservationAuditor } from './observation-auditor';
 import { Bootstrapper } from './bootstrapper';
 
@@ -14,6 +15,7 @@ export const ALL_ENTITIES = [
   ...STRATEGY_ENTITIES,
   ...INDICATOR_ENTITIES,
   ...ACCESS_ENTITIES,
+  ...PLUGIN_HOST_ENTITIES,
 ];
 
 /** Every domain module without any transport: the server adds HTTP on top, the CLI adds commands. */
@@ -30,6 +32,7 @@ export class CoreModule {
         IndicatorsModule,
         ReferenceDataModule,
         AccessModule,
+        PluginHostModule,
       ],
       providers: [Bootstrapper, ObservationAuditor],
       exports: [
@@ -38,6 +41,7 @@ export class CoreModule {
         IndicatorsModule,
         ReferenceDataModule,
         AccessModule,
+        PluginHostModule,
         Bootstrapper,
       ],
     };

@@ -32,7 +32,7 @@ export class ObservationAuditor implements OnModuleInit {
         action: 'écriture de valeurs',
         objectType: 'lot de valeurs',
         objectId: event.provenance.ref,
-        summary: `${KIND_LABELS[event.provenance.kind]} : ${event.rows.length} valeur(s) reçue(s), ${event.written} créée(s) ou modifiée(s)`,
+        summary: `${KIND_LABELS[event.provenance.kind]} : ${event.received ?? event.rows.length} valeur(s) reçue(s), ${event.written} créée(s) ou modifiée(s)`,
       },
     ];
     if (event.before) {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TerritoriesModule } from '@cap-iae/territories';
+import { StrategyModule } from '@cap-iae/strategy';
 import { Indicator } from './indicator.entity';
 import { Observation } from './observation.entity';
 import { Target } from './target.entity';
@@ -10,9 +11,17 @@ import { ObservationQueryService } from './observation-query.service';
 import { ObservationStore } from './observation-store.service';
 import { TargetsService } from './targets.service';
 import { ObservationValidationService } from './observation-validation.service';
+import { ProgressOverride } from './progress-override.entity';
+import { RollupService } from './rollup.service';
+import { ProgressOverridesService } from './progress-overrides.service';
+import { ProgressService } from './progress.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Indicator, Observation, Target]), TerritoriesModule],
+  imports: [
+    TypeOrmModule.forFeature([Indicator, Observation, Target, ProgressOverride]),
+    TerritoriesModule,
+    StrategyModule,
+  ],
   providers: [
     IndicatorCatalogService,
     IndicatorsService,
@@ -20,6 +29,9 @@ import { ObservationValidationService } from './observation-validation.service';
     ObservationStore,
     TargetsService,
     ObservationValidationService,
+    RollupService,
+    ProgressOverridesService,
+    ProgressService,
   ],
   exports: [
     IndicatorCatalogService,
@@ -28,6 +40,9 @@ import { ObservationValidationService } from './observation-validation.service';
     ObservationStore,
     TargetsService,
     ObservationValidationService,
+    RollupService,
+    ProgressOverridesService,
+    ProgressService,
   ],
 })
 export class IndicatorsModule {}

@@ -14,6 +14,9 @@ export interface ObservationInput {
   sourceLabel?: string | null;
   doubtful?: boolean;
   note?: string | null;
+  /** Line in the input file and the source's own reference: sources send them, they become the provenance label. */
+  line?: number;
+  sourceRef?: string;
 }
 
 export interface Provenance {
@@ -21,6 +24,12 @@ export interface Provenance {
   /** Run id, user login, import id or document code. */
   ref: string;
   isDemo?: boolean;
+}
+
+export interface ValidateOptions {
+  describe?: (index: number) => string;
+  /** Prefix of the provenance label of records that carry a `sourceRef` (the source's name and file). */
+  labelPrefix?: string;
 }
 
 export interface StoreOptions {
@@ -49,4 +58,5 @@ export interface NormalisedObservation {
   sourceLabel: string | null;
   doubtful: boolean;
   note: string | null;
+  line?: number;
 }

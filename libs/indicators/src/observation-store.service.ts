@@ -19,6 +19,8 @@ export interface ObservationsWritten {
   provenance: Provenance;
   rows: readonly NormalisedObservation[];
   written: number;
+  /** Rows received when `rows` is not given in full (a staged import). */
+  received?: number;
   /** Content before the write, keyed like `observationKey`, for small writes only (the audit trail shows it). */
   before?: ReadonlyMap<string, NormalisedObservation>;
 }
@@ -88,6 +90,11 @@ export class ObservationStore {
       : await writeSqlite(this.dataSource, rows, provenance, mode);
     for (const listener of this.listeners) await listener({ provenance, rows, written, before });
     return written;
+  }
+
+  /** Announces a staged import once merged, so that read models and the audit trail hear of it like any write. */
+  async announceMerged(provenance: Provenance, received: number, written: number): Promise<void> {
+    for (const listener of this.listeners) await listener({ provenance, rows: [], written, received });
   }
 
   private async current(rows: readonly NormalisedObservation[]): Promise<Map<string, NormalisedObservation>> {

@@ -33,6 +33,8 @@ const KNOWN_FIELDS = new Set([
   'sourceLabel',
   'doubtful',
   'note',
+  'line',
+  'sourceRef',
 ]);
 
 /**
@@ -48,8 +50,11 @@ export class ObservationValidator {
   validate(
     records: readonly ObservationInput[],
     describe: (index: number) => string = (i) => `records[${i}]`,
-  ): { rows: NormalisedObservation[]; issues: FieldIssue[]; issueCount: number } {
+    labelPrefix?: string,
+  ): { rows: NormalisedObservation[]; indexes: number[]; issues: FieldIssue[]; issueCount: number } {
     const rows: NormalisedObservation[] = [];
+    // Position in `records` of each accepted row, so that callers can keep the input's line numbers.
+    const indexes: number[] = [];
     const issues: FieldIssue[] = [];
     let issueCount = 0;
     const seen = new Map<string, number>();
@@ -61,7 +66,7 @@ export class ObservationValidator {
     for (let i = 0; i < records.length; i++) {
       const where = describe(i);
       const before = issueCount;
-      const row = this.normalise(records[i], where, push);
+      const row = this.normalise(records[i], where, push, labelPrefix);
       if (!row || issueCount !== before) continue;
       const key = `${row.indicatorCode}|${row.territoryCode}|${row.period}|${row.dimensionKey}`;
       const first = seen.get(key);
@@ -74,8 +79,9 @@ export class ObservationValidator {
       }
       seen.set(key, i);
       rows.push(row);
+      indexes.push(i);
     }
-    return { rows, issues, issueCount };
+    return { rows, indexes, issues, issueCount };
   }
 
   validateOrThrow(
@@ -100,6 +106,7 @@ export class ObservationValidator {
     input: ObservationInput,
     where: string,
     push: (issue: FieldIssue) => void,
+    labelPrefix?: string,
   ): NormalisedObservation | undefined {
     if (typeof input !== 'object' || input === null) {
       push({ field: where, message: 'doit être un objet' });
@@ -138,7 +145,7 @@ export class ObservationValidator {
     if (input.doubtful !== undefined && typeof input.doubtful !== 'boolean') {
       push({ field: `${where}.doubtful`, message: 'doit être vrai ou faux' });
     }
-    for (const field of ['sourceLabel', 'note'] as const) {
+    for (const field of ['sourceLabel', 'note', 'sourceRef'] as const) {
       const v = input[field];
       if (v !== undefined && v !== null && typeof v !== 'string')
         push({ field: `${where}.${field}`, message: 'doit être un texte' });
@@ -157,7 +164,12 @@ export class ObservationValidator {
       numerator: value.numerator,
       denominator: value.denominator,
       status: input.status ?? 'provisional',
-      sourceLabel: input.sourceLabel ?? null,
+      sourceLabel:
+        input.sourceLabel ??
+        (labelPrefix === undefined
+          ? null
+          : (input.sourceRef ? `${labelPrefix} (${input.sourceRef})` : labelPrefix).slice(0, 500)),
+      line: input.line,
       doubtful: input.doubtful ?? false,
       note: input.note ?? null,
     };

@@ -36,20 +36,27 @@ const UPDATED = [
   'validated_at',
 ] as const;
 
-function conflictClause(mode: 'update' | 'skip', distinct: (c: string) => string): string {
+export function conflictClause(mode: 'update' | 'skip', distinct: (c: string) => string): string {
   if (mode === 'skip') return `ON CONFLICT (${KEY}) DO NOTHING`;
   const set = UPDATED.map((c) => `${c} = excluded.${c}`).join(', ');
   const changed = CONTENT.map(distinct).join(' OR ');
   return `ON CONFLICT (${KEY}) DO UPDATE SET ${set} WHERE ${changed}`;
 }
 
-function tuple(
+/**
+ * Appends one row's column values to a statement's parameters, in OBSERVATION_COLUMNS order. Pushing in place rather
+ * than building an array per row matters at a million rows: less garbage, a steadier memory.
+ */
+export function pushTuple(
+  target: unknown[],
   row: NormalisedObservation,
   p: Provenance,
   now: string,
   bool: (b: boolean) => number | boolean,
-): unknown[] {
-  return [
+): void {
+  // A value written as validated (a published reference figure) is validated by whoever wrote it.
+  const validated = row.status === 'validated';
+  target.push(
     row.indicatorCode,
     row.territoryCode,
     row.period,
@@ -65,22 +72,31 @@ function tuple(
     row.note,
     bool(p.isDemo ?? false),
     now,
-    // A value written as validated (a published reference figure) is validated by whoever wrote it.
-    row.status === 'validated' ? p.ref : null,
-    row.status === 'validated' ? now : null,
-  ];
+    validated ? p.ref : null,
+    validated ? now : null,
+  );
 }
 
-interface SqliteStatement {
+export interface SqliteStatement {
   run(...params: unknown[]): { changes: number };
 }
-interface SqliteDatabase {
+export interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
   transaction<T>(fn: () => T): () => T;
   readonly inTransaction: boolean;
 }
 
 export const SQLITE_BATCH = 500;
+
+/**
+ * The raw SQLite connection, once no TypeORM transaction is open on it: that connection is shared, and a transaction
+ * may be open between two of TypeORM's awaits. Synchronous work done right after cannot interleave with anything.
+ */
+export async function idleSqlite(dataSource: DataSource): Promise<SqliteDatabase> {
+  const db = (dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
+  while (db.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+  return db;
+}
 export const POSTGRES_BATCH = 5000;
 
 /**
@@ -94,9 +110,7 @@ export async function writeSqlite(
   provenance: Provenance,
   mode: 'update' | 'skip',
 ): Promise<number> {
-  const db = (dataSource.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
-  // A TypeORM transaction may be open on the shared connection between two awaits: let it finish first.
-  while (db.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+  const db = await idleSqlite(dataSource);
   const now = new Date().toISOString();
   const placeholders = (n: number) =>
     Array.from({ length: n }, () => `(${OBSERVATION_COLUMNS.map(() => '?').join(',')})`).join(',');
@@ -110,19 +124,19 @@ export async function writeSqlite(
     let i = 0;
     for (; full && i + SQLITE_BATCH <= rows.length; i += SQLITE_BATCH) {
       params.length = 0;
-      for (let j = i; j < i + SQLITE_BATCH; j++) params.push(...tuple(rows[j], provenance, now, bool));
+      for (let j = i; j < i + SQLITE_BATCH; j++) pushTuple(params, rows[j], provenance, now, bool);
       changes += full.run(...params).changes;
     }
     if (i < rows.length) {
       params.length = 0;
-      for (let j = i; j < rows.length; j++) params.push(...tuple(rows[j], provenance, now, bool));
+      for (let j = i; j < rows.length; j++) pushTuple(params, rows[j], provenance, now, bool);
       changes += db.prepare(sql(rows.length - i)).run(...params).changes;
     }
     return changes;
   })();
 }
 
-const PG_TYPES: Record<(typeof OBSERVATION_COLUMNS)[number], string> = {
+export const PG_TYPES: Record<(typeof OBSERVATION_COLUMNS)[number], string> = {
   indicator_code: 'varchar',
   territory_code: 'varchar',
   period: 'varchar',
@@ -168,7 +182,9 @@ export async function writePostgres(
     for (let i = 0; i < rows.length; i += POSTGRES_BATCH) {
       const columns: unknown[][] = OBSERVATION_COLUMNS.map(() => []);
       for (let j = i; j < Math.min(i + POSTGRES_BATCH, rows.length); j++) {
-        tuple(rows[j], provenance, now, (b) => b).forEach((v, k) => columns[k].push(v));
+        const values: unknown[] = [];
+        pushTuple(values, rows[j], provenance, now, (b) => b);
+        values.forEach((v, k) => columns[k].push(v));
       }
       // TypeORM's postgres runner returns [rows, affected] when asked for the structured result.
       const result = (await runner.query(sql, columns, true)) as { affected?: number };

@@ -22,9 +22,8 @@ export function checkManifest(raw: unknown, sdkVersion = SDK_VERSION): ManifestC
     return { problems: ['manifeste absent (clé « capIae » du package.json)'] };
   const m = raw as Record<string, unknown>;
   const str = (k: string, test?: (v: string) => boolean, hint = '') => {
-    if (typeof m[k] !== 'string' || !(m[k] as string).trim()) problems.push(`${k} : texte obligatoire`);
-    else if (test && !test(m[k] as string))
-      problems.push(`${k} : valeur invalide « ${m[k] as string} »${hint}`);
+    if (typeof m[k] !== 'string' || !m[k].trim()) problems.push(`${k} : texte obligatoire`);
+    else if (test && !test(m[k])) problems.push(`${k} : valeur invalide « ${m[k]} »${hint}`);
   };
   str('id', (v) => ID.test(v), ' (minuscules, chiffres et tirets)');
   str('name');

@@ -304,7 +304,9 @@ export class DemoGenerator {
           const d = den.get(`${dep}|${year}|${type}`) ?? 0;
           if (d <= 0) continue;
           const typeRate = type ? rate(dep, shift) * (0.9 + 0.2 * this.random()) : rate(dep, shift);
-          const n = Math.round((Math.min(type ? 99.5 : 99, typeRate) / scale) * d * 10) / 10;
+          // Rates are capped below 100 %; other ratios (€ per ETP, salariés per permanent) are not percentages.
+          const capped = scale === 100 ? Math.min(type ? 99.5 : 99, typeRate) : typeRate;
+          const n = Math.round((capped / scale) * d * 10) / 10;
           const numerator = scale === 100 ? Math.min(Math.round(n), d) : n;
           if (type) {
             this.push(ind.code, dep, year, type, { numerator, denominator: d });

@@ -8,7 +8,14 @@ describe('plugin modele', () => {
     });
     expect(report.problems).toEqual([]);
     expect(report.records).toEqual([
-      { indicator: 'SIAE_NB', territory: 'DEP-93', period: '2021', value: 61, sourceRef: 'configuration, valeur 1', line: 1 },
+      {
+        indicator: 'SIAE_NB',
+        territory: 'DEP-93',
+        period: '2021',
+        value: 61,
+        sourceRef: 'configuration, valeur 1',
+        line: 1,
+      },
     ]);
   });
 });

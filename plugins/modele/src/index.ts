@@ -6,7 +6,8 @@ interface Config {
 
 export default definePlugin<Config>({
   parseConfig(raw) {
-    if (!Array.isArray(raw.valeurs)) throw new PluginError('CONFIG_INVALID', '« valeurs » doit être une liste');
+    if (!Array.isArray(raw.valeurs))
+      throw new PluginError('CONFIG_INVALID', '« valeurs » doit être une liste');
     return { valeurs: raw.valeurs as Config['valeurs'] };
   },
 

@@ -89,9 +89,13 @@ export class AccessGuard implements CanActivate {
   private checkCsrf(req: AppRequest, principal: Principal): void {
     if (principal.kind === 'token') return;
     const body = req.body as Record<string, unknown> | undefined;
+    // A multipart form (file upload) is read after the guard, so its token travels in the query string.
+    const fromQuery =
+      req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined;
     const sent =
       (req.headers['x-csrf-token'] as string | undefined) ??
-      (typeof body?._csrf === 'string' ? body._csrf : undefined);
+      (typeof body?._csrf === 'string' ? body._csrf : undefined) ??
+      fromQuery;
     if (principal.kind === 'user') {
       if (sent && principal.csrfToken && safeEqual(sent, principal.csrfToken)) return;
       throw new DomainError(

@@ -30,6 +30,7 @@ export class PageRenderer {
       can: {
         manageUsers: await this.policy.allowed(principal, 'user', 'manage'),
         readAudit: await this.policy.allowed(principal, 'audit', 'read'),
+        readSources: await this.policy.allowed(principal, 'source', 'read'),
       },
     });
   }

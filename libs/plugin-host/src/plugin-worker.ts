@@ -1,0 +1,82 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { batchesOf, isPlugin, isPluginError, Plugin, PluginContext } from '@cap-iae/plugin-sdk';
+import { BATCHES_IN_FLIGHT, HostMessage, WorkerMessage, WorkerTask } from './worker-protocol';
+
+/**
+ * Runs inside a worker thread: a plugin that loops forever, leaks memory or crashes takes only its thread down,
+ * which the host terminates at the deadline. The plugin never sees the database; it only posts batches back.
+ */
+const port = parentPort!;
+const post = (m: WorkerMessage) => port.postMessage(m);
+const task = workerData as WorkerTask;
+const controller = new AbortController();
+
+let acked = 0;
+let waiting: (() => void) | undefined;
+port.on('message', (m: HostMessage | { type: 'abort' }) => {
+  if (m.type === 'abort') controller.abort();
+  if (m.type === 'ack') {
+    acked = Math.max(acked, m.seq);
+    waiting?.();
+  }
+});
+
+function load(entry: string): Plugin<unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(entry) as { default?: unknown; plugin?: unknown };
+  const plugin = mod.default ?? mod.plugin;
+  if (!isPlugin(plugin))
+    throw Object.assign(new Error("le module n'exporte pas definePlugin()"), { code: 'INTERNAL' });
+  return plugin;
+}
+
+function context(config: unknown, secrets: Record<string, string>): PluginContext<unknown> {
+  return {
+    config,
+    secrets,
+    signal: controller.signal,
+    fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ?? controller.signal }),
+    logger: {
+      info: (message) => post({ type: 'log', level: 'info', message }),
+      warn: (message) => post({ type: 'log', level: 'warn', message }),
+      error: (message) => post({ type: 'log', level: 'error', message }),
+    },
+    progress: (done, total) => post({ type: 'progress', done, total }),
+  };
+}
+
+async function main(): Promise<void> {
+  const plugin = load(task.entry);
+  const config = plugin.parseConfig ? plugin.parseConfig(task.config) : task.config;
+  if (task.kind === 'inputs') {
+    post({ type: 'inputs', indicators: plugin.inputsOf ? plugin.inputsOf(config).indicators : [] });
+    return;
+  }
+  if (task.kind === 'health') {
+    const h = plugin.healthCheck
+      ? await plugin.healthCheck(context(config, task.secrets))
+      : { ok: true, message: 'pas de test de connexion pour cette source' };
+    post({ type: 'health', ok: h.ok, message: h.message });
+    return;
+  }
+  let seq = 0;
+  for await (const batch of batchesOf(plugin.fetchValues(task.request, context(config, task.secrets)))) {
+    seq += 1;
+    post({ type: 'batch', seq, records: batch.records, warnings: batch.warnings });
+    while (seq - acked >= BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (waiting = resolve));
+  }
+  post({ type: 'done' });
+}
+
+main().catch((e: unknown) => {
+  const code = isPluginError(e)
+    ? e.code
+    : (e as { name?: string }).name === 'AbortError'
+      ? 'ABORTED'
+      : ((e as { code?: string }).code ?? 'INTERNAL');
+  post({
+    type: 'error',
+    code: typeof code === 'string' ? code : 'INTERNAL',
+    message: e instanceof Error ? e.message : String(e),
+  });
+});

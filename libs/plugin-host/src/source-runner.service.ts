@@ -1,0 +1,366 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import type { FetchRequest, KnownValue, PluginWarning, SourceRecord } from '@cap-iae/plugin-sdk';
+import { PLUGIN_ERROR_CODES } from '@cap-iae/plugin-sdk';
+import {
+  discardStaged,
+  mergeStaged,
+  Observation,
+  ObservationStore,
+  stagedDuplicates,
+  stageRows,
+} from '@cap-iae/indicators';
+import { AUDIT_SINK, AuditSink, DomainError, parseDimensionKey } from '@cap-iae/shared';
+import { Inject, Optional } from '@nestjs/common';
+import { PluginRegistry } from './plugin-registry';
+import { readSecrets } from './secrets';
+import { RunRejection, RunStatus, Source, SourceRun } from './sources.entities';
+import { runInWorker } from './worker-runner';
+import { nextCronTime } from './cron';
+
+export interface RunRequest {
+  trigger: 'schedule' | 'retry' | 'user' | 'cli' | 'api' | 'recompute';
+  triggeredBy: string;
+  file?: { path: string; originalName: string };
+  /** Check everything and report, write nothing. */
+  preview?: boolean;
+  onProgress?: (progress: RunProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunProgress {
+  rowsRead: number;
+  rowsRejected: number;
+  done?: number;
+  total?: number;
+}
+
+/** Rejected rows kept per run for the report; beyond, they are counted only. */
+export const MAX_STORED_REJECTIONS = 10_000;
+/** A run producing more rows than this is stopped: no source of this domain legitimately sends so many. */
+export function maxRecordsPerRun(): number {
+  return Number(process.env.CAP_IAE_MAX_RECORDS_PER_RUN ?? 5_000_000);
+}
+const RETRY_DELAYS_MIN = [5, 15, 45];
+
+const REASONS: Record<string, string> = {
+  ...PLUGIN_ERROR_CODES,
+  PLUGIN_REFUSED: 'greffon refusé (manifeste ou compatibilité)',
+  REJECTED_ROWS: 'lignes rejetées',
+  ALREADY_RUNNING: 'déjà en cours',
+};
+
+/**
+ * Runs a source: the plugin works in its own thread with a deadline; every record it sends is validated like any
+ * other write; valid rows are staged and enter the observations in one statement at the end — or not at all.
+ * A failure leaves the earlier values untouched and marks the source as degraded; the app keeps serving.
+ */
+@Injectable()
+export class SourceRunner {
+  private readonly logger = new Logger('Sources');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly registry: PluginRegistry,
+    private readonly store: ObservationStore,
+    @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
+  ) {}
+
+  /** Starts a run and returns its id at once; the run goes on in the background (pages poll its progress). */
+  async start(sourceId: number, request: RunRequest): Promise<{ runId: number; done: Promise<SourceRun> }> {
+    const { source, run } = await this.open(sourceId, request);
+    const done = this.execute(source, run, request).catch((e: unknown) =>
+      this.fail(source, run, 'INTERNAL', e instanceof Error ? e.message : String(e)),
+    );
+    return { runId: run.id, done };
+  }
+
+  async run(sourceId: number, request: RunRequest): Promise<SourceRun> {
+    return (await this.start(sourceId, request)).done;
+  }
+
+  private async open(sourceId: number, request: RunRequest): Promise<{ source: Source; run: SourceRun }> {
+    const source = await this.dataSource.getRepository(Source).findOneBy({ id: sourceId });
+    if (!source) throw DomainError.notFound(`Source introuvable : ${sourceId}.`);
+    const descriptor = this.registry.get(source.pluginId);
+    const timeoutS = descriptor?.manifest?.timeoutSeconds ?? 60;
+    if (!request.preview) {
+      // A lease, not a lock: two app instances never run one source together, and a crashed run frees it by itself.
+      const until = new Date(Date.now() + (timeoutS + 120) * 1000).toISOString();
+      const now = new Date().toISOString();
+      const taken = await this.dataSource
+        .createQueryBuilder()
+        .update(Source)
+        .set({ leaseUntil: until })
+        .where('id = :id AND (lease_until IS NULL OR lease_until < :now)', { id: sourceId, now })
+        .execute();
+      if (!taken.affected)
+        throw DomainError.conflict(
+          'Cette source est déjà en cours d’exécution : attendez la fin de l’exécution en cours.',
+        );
+    }
+    const run = await this.dataSource.getRepository(SourceRun).save(
+      this.dataSource.getRepository(SourceRun).create({
+        sourceId,
+        trigger: request.trigger,
+        triggeredBy: request.triggeredBy,
+        startedAt: new Date().toISOString(),
+        finishedAt: null,
+        status: 'running',
+        rowsRead: 0,
+        rowsAccepted: 0,
+        rowsRejected: 0,
+        rowsWritten: 0,
+        durationMs: null,
+        errorCode: null,
+        errorMessage: null,
+        inputName: request.file?.originalName.slice(0, 300) ?? null,
+      }),
+    );
+    return { source, run };
+  }
+
+  private async execute(source: Source, run: SourceRun, request: RunRequest): Promise<SourceRun> {
+    const started = Date.now();
+    const descriptor = this.registry.get(source.pluginId);
+    if (!descriptor?.manifest || !descriptor.entry || descriptor.status !== 'ok') {
+      return this.fail(
+        source,
+        run,
+        'PLUGIN_REFUSED',
+        descriptor ? descriptor.problems.join(' ; ') : `greffon « ${source.pluginId} » introuvable`,
+      );
+    }
+    const manifest = descriptor.manifest;
+    const validator = await this.store.validator();
+    const provenance = {
+      kind: request.file ? ('import' as const) : ('run' as const),
+      ref: `source:${source.id}:run:${run.id}`,
+    };
+    const label = request.file ? `${source.name} — ${request.file.originalName}` : source.name;
+    const rejections: { line: number | null; field: string | null; reason: string }[] = [];
+    let rejected = 0;
+    let read = 0;
+    let accepted = 0;
+    let lastSaved = Date.now();
+    const written = new Set<string>();
+    const controller = new AbortController();
+    request.signal?.addEventListener('abort', () => controller.abort());
+    let tooMany = false;
+    const reject = (line: number | null, field: string | null, reason: string) => {
+      rejected += 1;
+      if (rejections.length < MAX_STORED_REJECTIONS) rejections.push({ line, field, reason });
+    };
+
+    const onBatch = async (records: SourceRecord[], warnings: PluginWarning[]) => {
+      read += records.length + warnings.filter((w) => w.line !== undefined).length;
+      if (read > maxRecordsPerRun()) {
+        tooMany = true;
+        controller.abort();
+        return;
+      }
+      for (const w of warnings) reject(w.line ?? null, w.column ?? null, w.message);
+      // Records go to the validator as they came from the worker: no copy per row (a million rows, bounded memory).
+      const { rows, issues } = validator.validate(records, (i) => `#${i}`, label);
+      for (const issue of issues) {
+        const m = /^#(\d+)(?:\.(.+))?$/.exec(issue.field);
+        reject(m ? (records[Number(m[1])].line ?? null) : null, m?.[2] ?? null, issue.message);
+      }
+      // Whatever a source says, imported values are provisional until someone validates them.
+      for (const r of rows) r.status = 'provisional';
+      accepted += rows.length;
+      for (const r of rows) written.add(r.indicatorCode);
+      if (!request.preview && rows.length) await stageRows(this.dataSource, run.id, rows, provenance);
+      request.onProgress?.({ rowsRead: read, rowsRejected: rejected });
+      if (Date.now() - lastSaved > 2000) {
+        lastSaved = Date.now();
+        await this.dataSource
+          .getRepository(SourceRun)
+          .update({ id: run.id }, { rowsRead: read, rowsAccepted: accepted, rowsRejected: rejected });
+      }
+    };
+
+    const fetchRequest: FetchRequest = { file: request.file };
+    if (manifest.capabilities.includes('reads-values')) fetchRequest.values = await this.inputValues(source);
+    const outcome = await runInWorker(
+      {
+        kind: 'fetch',
+        entry: descriptor.entry,
+        config: JSON.parse(source.config) as Record<string, unknown>,
+        secrets: readSecrets(manifest.secrets),
+        request: fetchRequest,
+      },
+      {
+        timeoutMs: manifest.timeoutSeconds * 1000,
+        signal: controller.signal,
+        onBatch,
+        onProgress: (done, total) =>
+          request.onProgress?.({ rowsRead: read, rowsRejected: rejected, done, total }),
+        onLog: (level, message) =>
+          this.logger[level === 'info' ? 'log' : level](`[${source.pluginId} #${source.id}] ${message}`),
+      },
+    );
+
+    Object.assign(run, {
+      rowsRead: read,
+      rowsAccepted: accepted,
+      rowsRejected: rejected,
+      durationMs: Date.now() - started,
+    });
+    if (tooMany)
+      return this.fail(
+        source,
+        run,
+        'TOO_MANY_RECORDS',
+        `plus de ${maxRecordsPerRun()} lignes : exécution arrêtée`,
+        rejections,
+      );
+    if (!outcome.ok) return this.fail(source, run, outcome.code, outcome.message, rejections);
+
+    for (const d of request.preview ? [] : await stagedDuplicates(this.dataSource, run.id)) {
+      const [indicator, territory, period, key] = d.key.split('|');
+      const dims = Object.entries(parseDimensionKey(key))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
+      reject(
+        d.lines[0] ?? null,
+        null,
+        `${indicator}, ${territory}, ${period}${dims ? ` (${dims})` : ''} figure plusieurs fois (lignes ${d.lines.join(' et ')})`,
+      );
+    }
+    run.rowsRejected = rejected;
+
+    if (request.preview) return this.finish(source, run, 'preview', rejections, false);
+    if (rejected > 0 && source.mode === 'strict') {
+      return this.fail(
+        source,
+        run,
+        'REJECTED_ROWS',
+        `${rejected} ligne(s) rejetée(s) : rien n'a été écrit (mode strict)`,
+        rejections,
+      );
+    }
+    const changed = await mergeStaged(this.dataSource, run.id);
+    run.rowsWritten = changed;
+    await this.store.announceMerged(provenance, accepted, changed);
+    const finished = await this.finish(source, run, rejected > 0 ? 'partial' : 'success', rejections, true);
+    if (changed > 0) await this.scheduleDependents([...written], source.id);
+    return finished;
+  }
+
+  /** Values a formula source reads: every observation of its input indicators (validated or not). */
+  private async inputValues(source: Source): Promise<KnownValue[]> {
+    const inputs = JSON.parse(source.inputIndicators ?? '[]') as string[];
+    if (inputs.length === 0) return [];
+    const rows = await this.dataSource
+      .getRepository(Observation)
+      .find({ where: { indicatorCode: In(inputs) } });
+    return rows.map((o) => ({
+      indicator: o.indicatorCode,
+      territory: o.territoryCode,
+      period: o.period,
+      dimensions: parseDimensionKey(o.dimensionKey),
+      value: o.value,
+      numerator: o.numerator,
+      denominator: o.denominator,
+    }));
+  }
+
+  /** Formula sources whose inputs just changed are run again soon (the scheduler picks them up). */
+  async scheduleDependents(indicators: string[], exceptSourceId?: number): Promise<number> {
+    if (indicators.length === 0) return 0;
+    const candidates = await this.dataSource
+      .getRepository(Source)
+      .find({ where: { status: In(['ok', 'degraded', 'never_run']) } });
+    const due = candidates.filter(
+      (s) =>
+        s.id !== exceptSourceId &&
+        s.inputIndicators &&
+        (JSON.parse(s.inputIndicators) as string[]).some((i) => indicators.includes(i)),
+    );
+    const now = new Date().toISOString();
+    for (const s of due) await this.dataSource.getRepository(Source).update({ id: s.id }, { nextRunAt: now });
+    return due.length;
+  }
+
+  private async fail(
+    source: Source,
+    run: SourceRun,
+    code: string,
+    message: string,
+    rejections: { line: number | null; field: string | null; reason: string }[] = [],
+  ): Promise<SourceRun> {
+    await discardStaged(this.dataSource, run.id).catch(() => undefined);
+    run.errorCode = code;
+    run.errorMessage = `${REASONS[code] ?? code} : ${message}`.slice(0, 4000);
+    this.logger.warn(
+      `Source « ${source.name} » (#${source.id}) : exécution ${run.id} échouée — ${run.errorMessage}`,
+    );
+    return this.finish(source, run, 'failed', rejections, false);
+  }
+
+  private async finish(
+    source: Source,
+    run: SourceRun,
+    status: RunStatus,
+    rejections: { line: number | null; field: string | null; reason: string }[],
+    succeeded: boolean,
+  ): Promise<SourceRun> {
+    const now = new Date();
+    run.status = status;
+    run.finishedAt = now.toISOString();
+    run.durationMs ??= now.getTime() - Date.parse(run.startedAt);
+    await this.dataSource.transaction(async (em) => {
+      await em.getRepository(SourceRun).save(run);
+      for (let i = 0; i < rejections.length; i += 500) {
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(RunRejection)
+          .values(
+            rejections.slice(i, i + 500).map((r) => ({
+              runId: run.id,
+              line: r.line,
+              field: r.field?.slice(0, 200) ?? null,
+              reason: r.reason,
+            })),
+          )
+          .execute();
+      }
+      if (status !== 'preview') {
+        const failures = succeeded ? 0 : source.consecutiveFailures + 1;
+        // A failed run is retried a few times with growing delays, then waits for its next regular time.
+        const retryIn =
+          !succeeded && failures <= RETRY_DELAYS_MIN.length ? RETRY_DELAYS_MIN[failures - 1] : undefined;
+        const nextRunAt = retryIn
+          ? new Date(now.getTime() + retryIn * 60_000).toISOString()
+          : source.schedule
+            ? nextCronTime(source.schedule, now).toISOString()
+            : null;
+        await em.getRepository(Source).update(
+          { id: source.id },
+          {
+            status: succeeded ? 'ok' : 'degraded',
+            consecutiveFailures: failures,
+            lastRunAt: run.startedAt,
+            ...(succeeded ? { lastSuccessAt: run.finishedAt } : {}),
+            nextRunAt,
+            leaseUntil: null,
+          },
+        );
+      }
+    });
+    await this.audit?.record({
+      action: status === 'preview' ? 'aperçu' : 'exécution',
+      objectType: 'source',
+      objectId: String(source.id),
+      summary:
+        `exécution ${run.id} ${status} : ${run.rowsRead} lue(s), ${run.rowsAccepted} acceptée(s), ${run.rowsRejected} rejetée(s), ${run.rowsWritten} écrite(s)${run.errorMessage ? ` — ${run.errorMessage}` : ''}`.slice(
+          0,
+          500,
+        ),
+    });
+    return run;
+  }
+}

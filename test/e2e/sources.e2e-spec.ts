@@ -1,0 +1,205 @@
+import * as path from 'node:path';
+import { Caller, countRows, startTestApp, TestApp } from '../support/test-app';
+
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'plugins');
+
+describe(`plugin host (${process.env.TEST_DB ?? 'sqlite'})`, () => {
+  let t: TestApp;
+  let admin: Caller;
+  const previous = { dirs: process.env.CAP_IAE_PLUGIN_DIRS, max: process.env.CAP_IAE_MAX_RECORDS_PER_RUN };
+
+  beforeAll(async () => {
+    process.env.CAP_IAE_PLUGIN_DIRS = FIXTURES;
+    process.env.CAP_IAE_MAX_RECORDS_PER_RUN = '250000';
+    t = await startTestApp();
+    admin = await t.as([{ role: 'admin', territory: 'REG-11' }]);
+  });
+  afterAll(async () => {
+    process.env.CAP_IAE_PLUGIN_DIRS = previous.dirs;
+    process.env.CAP_IAE_MAX_RECORDS_PER_RUN = previous.max;
+    await t.close();
+  });
+
+  const create = async (pluginId: string, config: Record<string, unknown> = {}, mode = 'strict') =>
+    (
+      await admin
+        .post('/api/v1/sources')
+        .send({ pluginId, name: `Source ${pluginId}`, territory: 'REG-11', mode, config })
+        .expect(201)
+    ).body as { id: number };
+  const run = async (id: number) =>
+    (await admin.post(`/api/v1/sources/${id}/runs?wait=true`).send({}).expect(201)).body as Record<
+      string,
+      unknown
+    >;
+
+  it('lists plugins, refuses an incompatible one with its reason, and never loads its code', async () => {
+    const plugins = (await admin.get('/api/v1/plugins').expect(200)).body as {
+      id: string;
+      status: string;
+      problems: string[];
+    }[];
+    expect(plugins.find((p) => p.id === 'modele')?.status).toBe('ok');
+    const refused = plugins.find((p) => p.id === 'incompatible')!;
+    expect(refused.status).toBe('refused');
+    expect(refused.problems.join()).toContain("le greffon demande le SDK ^2.0.0, l'hôte fournit 1.0.0");
+    const bad = await admin
+      .post('/api/v1/sources')
+      .send({ pluginId: 'incompatible', name: 'x', territory: 'REG-11', mode: 'strict', config: {} })
+      .expect(400);
+    expect(bad.body.errors[0].message).toContain('greffon refusé');
+  });
+
+  it('validates a configuration against the plugin’s schema, in French', async () => {
+    const res = await admin
+      .post('/api/v1/sources')
+      .send({
+        pluginId: 'modele',
+        name: 'x',
+        territory: 'REG-11',
+        mode: 'strict',
+        config: { valeurs: 'pas une liste' },
+        schedule: 'tous les jours',
+      })
+      .expect(400);
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'schedule', message: 'expression cron à 5 champs attendue (ex. « 0 3 * * 1 »)' },
+        { field: 'config.valeurs', message: 'doit être de type liste' },
+      ]),
+    );
+  });
+
+  it('runs a source, writes its values provisionally with their provenance, and a second run changes nothing', async () => {
+    const source = await create('modele', {
+      valeurs: [{ indicateur: 'SIAE_NB', territoire: 'DEP-93', periode: '2023', valeur: 64 }],
+    });
+    const first = await run(source.id);
+    expect(first).toMatchObject({
+      status: 'success',
+      rowsRead: 1,
+      rowsAccepted: 1,
+      rowsRejected: 0,
+      rowsWritten: 1,
+    });
+    const value = await admin
+      .get('/api/v1/observations')
+      .query({
+        indicator: 'SIAE_NB',
+        territory: 'DEP-93',
+        period: '2023',
+        includeProvisional: 'true',
+        dimensions: 'total',
+      })
+      .expect(200);
+    expect(value.body.items[0]).toMatchObject({
+      value: 64,
+      status: 'provisional',
+      provenance: { kind: 'run', ref: `source:${source.id}:run:${first.id as number}` },
+    });
+    expect(value.body.items[0].source).toContain('Source modele');
+    expect(await run(source.id)).toMatchObject({ status: 'success', rowsWritten: 0 });
+    const health = await admin.get('/api/v1/sources/health').expect(200);
+    expect(health.body.sources.find((s: { id: number }) => s.id === source.id).status).toBe('ok');
+  });
+
+  it('logs a throwing, hanging, garbage or flooding plugin as failed, keeps earlier values and keeps serving', async () => {
+    const good = await create('modele', {
+      valeurs: [{ indicateur: 'SIAE_NB', territoire: 'DEP-77', periode: '2023', valeur: 40 }],
+    });
+    await run(good.id);
+    const before = await countRows(t.dataSource, 'observation');
+
+    const thrower = await create('lance-erreur');
+    expect(await run(thrower.id)).toMatchObject({ status: 'failed', errorCode: 'INTERNAL' });
+
+    const hanging = await create('boucle-infinie');
+    const started = await admin.post(`/api/v1/sources/${hanging.id}/runs`).send({}).expect(202);
+    const t0 = Date.now();
+    await t.http().get('/api/health').expect(200);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    let detail: Record<string, unknown> = {};
+    for (let i = 0; i < 50 && detail.status !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      detail = (await admin.get(`/api/v1/runs/${started.body.runId as number}`).expect(200)).body as Record<
+        string,
+        unknown
+      >;
+    }
+    expect(detail).toMatchObject({ status: 'failed', errorCode: 'TIMEOUT' });
+    expect(detail.errorMessage).toContain('délai de 2 s dépassé');
+
+    const garbage = await create('dechets');
+    const strict = await run(garbage.id);
+    expect(strict).toMatchObject({
+      status: 'failed',
+      errorCode: 'REJECTED_ROWS',
+      rowsRead: 7,
+      rowsAccepted: 3,
+      rowsRejected: 4,
+      rowsWritten: 0,
+    });
+    const rejections = await admin.get(`/api/v1/runs/${strict.id as number}/rejections`).expect(200);
+    expect(rejections.body.items.map((r: { line: number }) => r.line)).toEqual([4, 5, 6, 8]);
+    expect(rejections.body.items[0].reason).toContain('territoire inconnu « DEP-00 »');
+
+    const flood = await create('deluge');
+    expect(await run(flood.id)).toMatchObject({ status: 'failed', errorCode: 'TOO_MANY_RECORDS' });
+
+    expect(await countRows(t.dataSource, 'observation')).toBe(before);
+    expect(await countRows(t.dataSource, 'observation_staging')).toBe(0);
+    const health = (await admin.get('/api/v1/sources/health').expect(200)).body as {
+      status: string;
+      sources: { id: number; status: string }[];
+    };
+    expect(health.status).toBe('degraded');
+    for (const id of [thrower.id, hanging.id, garbage.id, flood.id])
+      expect(health.sources.find((s) => s.id === id)?.status).toBe('degraded');
+    // The others still run.
+    expect(await run(good.id)).toMatchObject({ status: 'success' });
+  });
+
+  it('accepts the valid rows when its owner chose so, and reports the others with their line', async () => {
+    const lenient = await create('dechets', {}, 'accept_valid');
+    const result = await run(lenient.id);
+    expect(result).toMatchObject({ status: 'partial', rowsAccepted: 3, rowsRejected: 4, rowsWritten: 3 });
+    const csv = await admin.get(`/api/v1/runs/${result.id as number}/rejections.csv`).expect(200);
+    expect(csv.text).toContain('ligne;colonne;raison');
+    expect(csv.text).toContain('8;valeur;valeur « douze » illisible : nombre attendu');
+  });
+
+  it('previews without writing', async () => {
+    const source = await create('modele', {
+      valeurs: [{ indicateur: 'SIAE_NB', territoire: 'DEP-95', periode: '2024', valeur: 30 }],
+    });
+    const before = await countRows(t.dataSource, 'observation');
+    const preview = await admin
+      .post(`/api/v1/sources/${source.id}/runs?wait=true&preview=true`)
+      .send({})
+      .expect(201);
+    expect(preview.body).toMatchObject({ status: 'preview', rowsAccepted: 1, rowsWritten: 0 });
+    expect(await countRows(t.dataSource, 'observation')).toBe(before);
+  });
+
+  it('keeps sources within the territory of whoever manages them', async () => {
+    const manager93 = await t.as([{ role: 'data_manager', territory: 'DEP-93' }]);
+    const regional = await create('modele', { valeurs: [] });
+    await manager93.post(`/api/v1/sources/${regional.id}/runs?wait=true`).send({}).expect(403);
+    await manager93
+      .post('/api/v1/sources')
+      .send({ pluginId: 'modele', name: 'x', territory: 'DEP-75', mode: 'strict', config: { valeurs: [] } })
+      .expect(403);
+    const own = await manager93
+      .post('/api/v1/sources')
+      .send({
+        pluginId: 'modele',
+        name: 'Mine',
+        territory: 'DEP-93',
+        mode: 'strict',
+        config: { valeurs: [] },
+      })
+      .expect(201);
+    const visible = (await manager93.get('/api/v1/sources').expect(200)).body as { id: number }[];
+    expect(visible.map((s) => s.id)).toEqual([own.body.id]);
+  });
+});
