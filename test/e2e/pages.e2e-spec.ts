@@ -185,4 +185,56 @@ describe(`pages in French (${process.env.TEST_DB ?? 'sqlite'})`, () => {
     // Handlebars escapes « = » in attributes as an entity.
     expect(page.text.replace(/&#x3D;/g, '=')).toContain('/api/v1/audit.csv?objectType=utilisateur');
   });
+
+  it('lets a data manager type a value in the form, provisional, with French numbers and French errors', async () => {
+    await t.as([{ role: 'data_manager', territory: 'DEP-93' }], 'saisie@test.cap-iae.fr');
+    const { session } = await formLogin(t, 'saisie@test.cap-iae.fr');
+    const form = await t
+      .http()
+      .get('/saisie?indicateur=PART_FEMMES')
+      .set('Cookie', session!)
+      .set('Accept', 'text/html')
+      .expect(200);
+    expect(form.text).toContain('Part des femmes');
+    expect(form.text).toContain('Numérateur');
+    expect(form.text).not.toContain('value="DEP-75"');
+    const post = (fields: Record<string, string>) =>
+      t
+        .http()
+        .post('/saisie')
+        .set('Cookie', session!)
+        .set('Accept', 'text/html')
+        .type('form')
+        .send({ _csrf: hidden(form.text, '_csrf'), indicator: 'PART_FEMMES', ...fields });
+    const bad = await post({
+      territory: 'DEP-93',
+      period: '2150',
+      numerator: '1 2',
+      denominator: '1 000',
+    }).expect(400);
+    expect(bad.text).toContain('nombre attendu (ex. 1 234,5)');
+    const saved = await post({
+      territory: 'DEP-93',
+      period: '2024',
+      numerator: '412,5',
+      denominator: '1 000',
+    }).expect(200);
+    expect(saved.text).toContain('Valeur enregistrée');
+    const stored = await t
+      .http()
+      .get('/api/v1/observations')
+      .set('Cookie', session!)
+      .query({ indicator: 'PART_FEMMES', territory: 'DEP-93', period: '2024', includeProvisional: 'true' })
+      .expect(200);
+    expect(stored.body.items[0]).toMatchObject({
+      value: 41.25,
+      numerator: 412.5,
+      denominator: 1000,
+      status: 'provisional',
+    });
+    await post({ territory: 'DEP-75', period: '2024', value: '40' }).expect(403);
+    await t.as([{ role: 'cor_member', territory: 'REG-11' }], 'lecteur@test.cap-iae.fr');
+    const reader = await formLogin(t, 'lecteur@test.cap-iae.fr');
+    await t.http().get('/saisie').set('Cookie', reader.session!).set('Accept', 'text/html').expect(403);
+  });
 });

@@ -5,6 +5,7 @@ import { AccessController } from './api/access.controller';
 import { AccountPagesController } from './pages/account-pages.controller';
 import { AdminPagesController } from './pages/admin-pages.controller';
 import { PageRenderer } from './pages/page-renderer';
+import { EntryPagesController } from './pages/entry-pages.controller';
 import { SourcesController } from './sources/sources.controller';
 import { SourcesPagesController } from './sources/sources-pages.controller';
 import { AppConfig, loadConfig } from '@cap-iae/config';
@@ -29,6 +30,7 @@ export const CONTROLLERS = [
   AdminPagesController,
   SourcesController,
   SourcesPagesController,
+  EntryPagesController,
 ];
 
 @Module({})

@@ -3,6 +3,8 @@ import type { ConfigSchema } from '@cap-iae/plugin-sdk';
 import type { FieldIssue } from '@cap-iae/shared';
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+// These formats only choose how the form shows a field (or document intent): every string is acceptable to them.
+for (const format of ['uri', 'uri-template', 'textarea', 'sql', 'formula']) ajv.addFormat(format, true);
 const cache = new WeakMap<object, ReturnType<typeof ajv.compile>>();
 
 function french(e: ErrorObject): string {

@@ -31,6 +31,7 @@ export class PageRenderer {
         manageUsers: await this.policy.allowed(principal, 'user', 'manage'),
         readAudit: await this.policy.allowed(principal, 'audit', 'read'),
         readSources: await this.policy.allowed(principal, 'source', 'read'),
+        writeValues: await this.policy.allowed(principal, 'observation', 'write'),
       },
     });
   }

@@ -25,6 +25,13 @@ const FIELD_LABELS: Record<string, string> = {
   name: 'Nom',
   'roles[0].role': 'Rôle',
   'roles[0].territory': 'Territoire du rôle',
+  indicator: 'Indicateur',
+  territory: 'Territoire',
+  period: 'Période',
+  value: 'Valeur',
+  numerator: 'Numérateur',
+  denominator: 'Dénominateur',
+  dimensions: 'Ventilation',
 };
 
 const CHANNEL_LABELS: Record<string, string> = {
