@@ -69,3 +69,39 @@ export function hasCommand(cmd) {
     return false;
   }
 }
+
+/** Where Chromium is: CHROMIUM_PATH, else Debian's package. */
+export function chromiumPath() {
+  for (const candidate of [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/lib/chromium/chromium',
+    '/usr/bin/chromium-browser',
+  ]) {
+    if (candidate && fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Bilans (PDF) and browser tests need Chromium from the system's packages (no browser is downloaded by npm here);
+ * pdftotext (poppler-utils) reads the PDFs back in the tests. Installed with apt-get when running as root.
+ */
+export function ensureChromium() {
+  if (chromiumPath() && hasCommand('pdftotext')) return;
+  if (process.getuid?.() !== 0 || !hasCommand('apt-get')) {
+    process.stdout.write(
+      'Chromium (paquet « chromium ») et poppler-utils sont nécessaires aux bilans PDF : installez-les, ou indiquez CHROMIUM_PATH.\n',
+    );
+    return;
+  }
+  process.stdout.write('Installation de Chromium et de poppler-utils (paquets Debian, ~40 s)…\n');
+  run('apt-get', ['update', '-qq'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  run(
+    'apt-get',
+    ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'poppler-utils', 'fonts-dejavu-core'],
+    {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    },
+  );
+}

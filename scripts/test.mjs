@@ -3,9 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureBuild, ensureDependencies, root } from './ensure.mjs';
+import { ensureBuild, ensureChromium, ensureDependencies, root } from './ensure.mjs';
 
 ensureDependencies();
+ensureChromium();
 ensureBuild();
 
 const artifacts = path.join(root, 'test', 'artifacts');

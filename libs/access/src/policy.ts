@@ -15,6 +15,9 @@ export const RESOURCES = {
   account: ['self'],
   audit: ['read'],
   source: ['read', 'manage', 'run'],
+  plan: ['read', 'readDraft', 'write', 'submit', 'validate', 'close'],
+  instance: ['read', 'write'],
+  funding: ['read', 'write'],
 } as const;
 
 export type Resource = keyof typeof RESOURCES;
@@ -110,6 +113,65 @@ export const POLICY: { [R in Resource]: Record<Action<R>, Rule> } = {
     run: {
       roles: { admin: 'scope', data_manager: 'scope' },
       description: 'Lancer une source, importer un fichier, prévisualiser',
+    },
+  },
+  plan: {
+    read: {
+      roles: {
+        admin: 'scope',
+        cor_member: 'scope',
+        cdiae_secretary: 'region',
+        departmental_council: 'scope',
+        data_manager: 'scope',
+      },
+      description: "Lire les plans d'actions soumis, validés ou clôturés",
+    },
+    readDraft: {
+      roles: { admin: 'scope', cdiae_secretary: 'scope' },
+      description: "Lire un plan d'actions en brouillon",
+    },
+    write: {
+      roles: { admin: 'scope', cdiae_secretary: 'scope' },
+      description: "Rédiger le plan d'actions, ses actions et leurs notes",
+    },
+    submit: {
+      roles: { admin: 'scope', cdiae_secretary: 'scope' },
+      description: 'Soumettre le plan au CDIAE',
+    },
+    validate: { roles: { admin: 'scope' }, description: "Enregistrer l'avis du CDIAE (plan validé)" },
+    close: { roles: { admin: 'scope' }, description: 'Clôturer un plan' },
+  },
+  instance: {
+    read: {
+      roles: {
+        admin: 'scope',
+        cor_member: 'scope',
+        cdiae_secretary: 'region',
+        departmental_council: 'scope',
+        data_manager: 'scope',
+      },
+      description: 'Lire les instances, réunions et décisions',
+    },
+    write: {
+      roles: { admin: 'scope', cdiae_secretary: 'scope' },
+      description: 'Enregistrer réunions, ordres du jour, comptes rendus et décisions',
+    },
+  },
+  funding: {
+    read: {
+      roles: {
+        admin: 'scope',
+        cor_member: 'scope',
+        cdiae_secretary: 'scope',
+        departmental_council: 'scope',
+        data_manager: 'scope',
+      },
+      description: 'Lire les financements (conférence des financeurs)',
+    },
+    // A conseil départemental edits only its own lines: the service checks the line's funder against the caller.
+    write: {
+      roles: { admin: 'scope', departmental_council: 'scope' },
+      description: 'Saisir des lignes de financement',
     },
   },
   audit: {

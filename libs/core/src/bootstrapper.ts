@@ -8,6 +8,9 @@ import { AppStateService, runMigrations, withInstallationLock } from '@cap-iae/d
 import { DemoLoader, ReferenceSeeder } from '@cap-iae/reference-data';
 import { repoPath } from '@cap-iae/shared';
 import { DemoAccountsLoader, SessionsService } from '@cap-iae/access';
+import { PlanDemoLoader } from '@cap-iae/action-plans';
+import { GovernanceDemoLoader } from '@cap-iae/governance';
+import { FundingDemoLoader } from '@cap-iae/funding';
 
 const REFERENCE_STATE_KEY = 'reference.hash';
 const REFERENCE_FILES = ['strategies.json', 'pacte.json', 'indicators.json', 'reference-values.json'];
@@ -34,6 +37,9 @@ export class Bootstrapper {
     private readonly demo: DemoLoader,
     private readonly demoAccounts: DemoAccountsLoader,
     private readonly sessions: SessionsService,
+    private readonly planDemo: PlanDemoLoader,
+    private readonly governanceDemo: GovernanceDemoLoader,
+    private readonly fundingDemo: FundingDemoLoader,
   ) {}
 
   prepare(options: { demo?: boolean } = {}): Promise<PrepareReport> {
@@ -61,6 +67,10 @@ export class Bootstrapper {
       if (await this.demo.isLoaded()) demo = 'already';
       else {
         await this.demo.load();
+        // Plans first: meetings and decisions of the demo refer to their actions.
+        await this.planDemo.load();
+        await this.governanceDemo.load();
+        await this.fundingDemo.load();
         demo = 'loaded';
       }
       await this.demoAccounts.ensure();

@@ -7,6 +7,9 @@ import { INDICATOR_ENTITIES, IndicatorsModule } from '@cap-iae/indicators';
 import { ReferenceDataModule } from '@cap-iae/reference-data';
 import { ACCESS_ENTITIES, AccessModule } from '@cap-iae/access';
 import { PLUGIN_HOST_ENTITIES, PluginHostModule } from '@cap-iae/plugin-host';
+import { ACTION_PLAN_ENTITIES, ActionPlansModule } from '@cap-iae/action-plans';
+import { GOVERNANCE_ENTITIES, GovernanceModule } from '@cap-iae/governance';
+import { FUNDING_ENTITIES, FundingModule } from '@cap-iae/funding';
 import { ObservationAuditor } from './observation-auditor';
 import { Bootstrapper } from './bootstrapper';
 
@@ -16,6 +19,9 @@ export const ALL_ENTITIES = [
   ...INDICATOR_ENTITIES,
   ...ACCESS_ENTITIES,
   ...PLUGIN_HOST_ENTITIES,
+  ...ACTION_PLAN_ENTITIES,
+  ...GOVERNANCE_ENTITIES,
+  ...FUNDING_ENTITIES,
 ];
 
 /** Every domain module without any transport: the server adds HTTP on top, the CLI adds commands. */
@@ -33,6 +39,9 @@ export class CoreModule {
         ReferenceDataModule,
         AccessModule,
         PluginHostModule,
+        ActionPlansModule,
+        GovernanceModule,
+        FundingModule,
       ],
       providers: [Bootstrapper, ObservationAuditor],
       exports: [
@@ -42,6 +51,9 @@ export class CoreModule {
         ReferenceDataModule,
         AccessModule,
         PluginHostModule,
+        ActionPlansModule,
+        GovernanceModule,
+        FundingModule,
         Bootstrapper,
       ],
     };

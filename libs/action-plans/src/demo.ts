@@ -1,0 +1,13 @@
+import { Injectable } from '@nestjs/common';
+
+/**
+ * Demonstration data for this library (plans d'actions), loaded once after the indicator demo data by the Bootstrapper;
+ * must be idempotent and mark everything it creates as demonstration data.
+ */
+@Injectable()
+export class PlanDemoLoader {
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async load(): Promise<number> {
+    return 0;
+  }
+}

@@ -1,0 +1,8 @@
+import type { EntitySchema } from 'typeorm';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM takes entity classes as constructors
+type EntitySchemaOrClass = Function | EntitySchema;
+export * from './funding.module';
+export * from './demo';
+
+export const FUNDING_ENTITIES: EntitySchemaOrClass[] = [];
