@@ -6,8 +6,10 @@ const CURSOR = 'cap_iae_rows';
 /** A transaction left idle by a host that stopped reading must not hold its snapshot on the source for long. */
 const IDLE_IN_TRANSACTION_MS = 300_000;
 
+/** Errors from native drivers may come from another realm (e.g. under Jest): `instanceof Error` is not reliable. */
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  const m = (e as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : String(e);
 }
 
 function sqlState(e: unknown): string | undefined {

@@ -3,8 +3,10 @@ import Database from 'better-sqlite3';
 import { PluginError } from '@cap-iae/plugin-sdk';
 import type { Page } from './page';
 
+/** Errors from native drivers may come from another realm (e.g. under Jest): `instanceof Error` is not reliable. */
 function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  const m = (e as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : String(e);
 }
 
 /**
