@@ -15,8 +15,14 @@ describe(`plugin host (${process.env.TEST_DB ?? 'sqlite'})`, () => {
     admin = await t.as([{ role: 'admin', territory: 'REG-11' }]);
   });
   afterAll(async () => {
-    process.env.CAP_IAE_PLUGIN_DIRS = previous.dirs;
-    process.env.CAP_IAE_MAX_RECORDS_PER_RUN = previous.max;
+    // Assigning undefined would store the string "undefined".
+    for (const [key, value] of [
+      ['CAP_IAE_PLUGIN_DIRS', previous.dirs],
+      ['CAP_IAE_MAX_RECORDS_PER_RUN', previous.max],
+    ] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
     await t.close();
   });
 
@@ -68,6 +74,24 @@ describe(`plugin host (${process.env.TEST_DB ?? 'sqlite'})`, () => {
         { field: 'config.valeurs', message: 'doit être de type liste' },
       ]),
     );
+  });
+
+  it('refuses a schedule that never fires', async () => {
+    const res = await admin
+      .post('/api/v1/sources')
+      .send({
+        pluginId: 'modele',
+        name: 'x',
+        territory: 'REG-11',
+        mode: 'strict',
+        config: { valeurs: [] },
+        schedule: '0 0 31 2 *',
+      })
+      .expect(400);
+    expect(res.body.errors[0]).toEqual({
+      field: 'schedule',
+      message: 'cette planification ne se produit jamais (valeurs hors limites, ou 31 février…)',
+    });
   });
 
   it('runs a source, writes its values provisionally with their provenance, and a second run changes nothing', async () => {
@@ -201,5 +225,29 @@ describe(`plugin host (${process.env.TEST_DB ?? 'sqlite'})`, () => {
       .expect(201);
     const visible = (await manager93.get('/api/v1/sources').expect(200)).body as { id: number }[];
     expect(visible.map((s) => s.id)).toEqual([own.body.id]);
+    // Its records may not reach outside its territory, whatever the plugin says.
+    const stray = await manager93
+      .post('/api/v1/sources')
+      .send({
+        pluginId: 'modele',
+        name: 'Égarée',
+        territory: 'DEP-93',
+        mode: 'strict',
+        config: { valeurs: [{ indicateur: 'SIAE_NB', territoire: 'DEP-75', periode: '2023', valeur: 9 }] },
+      })
+      .expect(201);
+    const run = (
+      await manager93
+        .post(`/api/v1/sources/${stray.body.id as number}/runs?wait=true`)
+        .send({})
+        .expect(201)
+    ).body as { id: number; status: string };
+    expect(run.status).toBe('failed');
+    const why = await manager93.get(`/api/v1/runs/${run.id}/rejections`).expect(200);
+    expect(why.body.items[0].reason).toBe('DEP-75 est hors du territoire de la source (DEP-93)');
+    const health = (await manager93.get('/api/v1/sources/health').expect(200)).body as {
+      sources: { id: number }[];
+    };
+    expect(health.sources.map((s) => s.id).sort()).toEqual([own.body.id, stray.body.id].sort());
   });
 });

@@ -18,6 +18,33 @@ function field(spec: string, min: number, max: number): Set<number> {
   return values;
 }
 
+/** Whether the expression ever fires (fields within their ranges and at least one real date). */
+export function cronOccurs(expression: string): boolean {
+  const [m, h, dom, mon, dow] = expression.trim().split(/\s+/);
+  const inRange = (spec: string, min: number, max: number) =>
+    spec.split(',').every((part) =>
+      part
+        .split('/')[0]
+        .split('-')
+        .every((v) => v === '*' || (Number(v) >= min && Number(v) <= max)),
+    );
+  if (
+    !inRange(m, 0, 59) ||
+    !inRange(h, 0, 23) ||
+    !inRange(dom, 1, 31) ||
+    !inRange(mon, 1, 12) ||
+    !inRange(dow, 0, 7)
+  ) {
+    return false;
+  }
+  try {
+    nextCronTime(expression, new Date());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function nextCronTime(expression: string, after: Date): Date {
   const [m, h, dom, mon, dow] = expression.trim().split(/\s+/);
   const minutes = field(m, 0, 59);

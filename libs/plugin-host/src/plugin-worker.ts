@@ -1,3 +1,4 @@
+import Module from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import { batchesOf, isPlugin, isPluginError, Plugin, PluginContext } from '@cap-iae/plugin-sdk';
 import { BATCHES_IN_FLIGHT, HostMessage, WorkerMessage, WorkerTask } from './worker-protocol';
@@ -20,6 +21,19 @@ port.on('message', (m: HostMessage | { type: 'abort' }) => {
     waiting?.();
   }
 });
+
+/**
+ * A plugin imports `@cap-iae/plugin-sdk`; outside this repository (CAP_IAE_PLUGIN_DIRS) that name resolves to nothing,
+ * so the worker answers it with the SDK the host itself runs — the one the manifest's range was checked against.
+ */
+const sdkPath = require.resolve('@cap-iae/plugin-sdk');
+const moduleInternals = Module as unknown as {
+  _resolveFilename: (request: string, ...rest: unknown[]) => string;
+};
+const resolveFilename = moduleInternals._resolveFilename;
+moduleInternals._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
+  return request === '@cap-iae/plugin-sdk' ? sdkPath : resolveFilename.call(this, request, ...rest);
+};
 
 function load(entry: string): Plugin<unknown> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

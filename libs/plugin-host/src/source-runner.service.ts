@@ -13,6 +13,7 @@ import {
 } from '@cap-iae/indicators';
 import { AUDIT_SINK, AuditSink, DomainError, parseDimensionKey } from '@cap-iae/shared';
 import { Inject, Optional } from '@nestjs/common';
+import { TerritoriesService } from '@cap-iae/territories';
 import { PluginRegistry } from './plugin-registry';
 import { readSecrets } from './secrets';
 import { RunRejection, RunStatus, Source, SourceRun } from './sources.entities';
@@ -64,6 +65,7 @@ export class SourceRunner {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: PluginRegistry,
     private readonly store: ObservationStore,
+    private readonly territories: TerritoriesService,
     @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
@@ -71,7 +73,7 @@ export class SourceRunner {
   async start(sourceId: number, request: RunRequest): Promise<{ runId: number; done: Promise<SourceRun> }> {
     const { source, run } = await this.open(sourceId, request);
     const done = this.execute(source, run, request).catch((e: unknown) =>
-      this.fail(source, run, 'INTERNAL', e instanceof Error ? e.message : String(e)),
+      this.fail(request, source, run, 'INTERNAL', e instanceof Error ? e.message : String(e)),
     );
     return { runId: run.id, done };
   }
@@ -126,6 +128,7 @@ export class SourceRunner {
     const descriptor = this.registry.get(source.pluginId);
     if (!descriptor?.manifest || !descriptor.entry || descriptor.status !== 'ok') {
       return this.fail(
+        request,
         source,
         run,
         'PLUGIN_REFUSED',
@@ -148,9 +151,25 @@ export class SourceRunner {
     const controller = new AbortController();
     request.signal?.addEventListener('abort', () => controller.abort());
     let tooMany = false;
+    const keep = (line: number | null, field: string | null, reason: string) => {
+      if (rejections.length < MAX_STORED_REJECTIONS) rejections.push({ line, field, reason });
+    };
     const reject = (line: number | null, field: string | null, reason: string) => {
       rejected += 1;
-      if (rejections.length < MAX_STORED_REJECTIONS) rejections.push({ line, field, reason });
+      keep(line, field, reason);
+    };
+    const notes = new Set<string>();
+    const note = (message: string) => {
+      if (notes.size < 100 && !notes.has(message)) {
+        notes.add(message);
+        keep(null, 'information', message);
+      }
+    };
+    const all = await this.territories.all();
+    const covers = (scope: string, code: string) => {
+      for (let c: string | null | undefined = code; c; c = all.get(c)?.parentCode)
+        if (c === scope) return true;
+      return false;
     };
 
     const onBatch = async (records: SourceRecord[], warnings: PluginWarning[]) => {
@@ -160,18 +179,39 @@ export class SourceRunner {
         controller.abort();
         return;
       }
-      for (const w of warnings) reject(w.line ?? null, w.column ?? null, w.message);
-      // Records go to the validator as they came from the worker: no copy per row (a million rows, bounded memory).
-      const { rows, issues } = validator.validate(records, (i) => `#${i}`, label);
-      for (const issue of issues) {
-        const m = /^#(\d+)(?:\.(.+))?$/.exec(issue.field);
-        reject(m ? (records[Number(m[1])].line ?? null) : null, m?.[2] ?? null, issue.message);
+      // A warning with a line is a row the plugin could not read; one without is information about the run.
+      for (const w of warnings) {
+        if (w.line !== undefined) reject(w.line, w.column ?? null, w.message);
+        else note(w.message);
       }
+      // Records go to the validator as they came from the worker: no copy per row (a million rows, bounded memory).
+      const where = (i: number) =>
+        records[i].line !== undefined ? `ligne ${records[i].line}` : `élément ${i + 1}`;
+      const { rows, issues } = validator.validate(records, where, label);
+      const faulty = new Set<string>();
+      for (const issue of issues) {
+        const m = /^(ligne|élément) (\d+)(?:\.(.+))?$/.exec(issue.field);
+        const key = m ? `${m[1]} ${m[2]}` : issue.field;
+        keep(m?.[1] === 'ligne' ? Number(m[2]) : null, m?.[3] ?? null, issue.message);
+        faulty.add(key);
+      }
+      rejected += faulty.size;
+      // A source writes only within its own territory, whatever its records say.
+      const inScope = rows.filter((r) => {
+        if (covers(source.territoryCode, r.territoryCode)) return true;
+        reject(
+          r.line ?? null,
+          'territory',
+          `${r.territoryCode} est hors du territoire de la source (${source.territoryCode})`,
+        );
+        return false;
+      });
       // Whatever a source says, imported values are provisional until someone validates them.
-      for (const r of rows) r.status = 'provisional';
-      accepted += rows.length;
-      for (const r of rows) written.add(r.indicatorCode);
-      if (!request.preview && rows.length) await stageRows(this.dataSource, run.id, rows, provenance);
+      for (const r of inScope) r.status = 'provisional';
+      accepted += inScope.length;
+      for (const r of inScope) written.add(r.indicatorCode);
+      // A preview stages too (and discards at the end), so that it finds the same duplicates as the real run.
+      if (inScope.length) await stageRows(this.dataSource, run.id, inScope, provenance);
       request.onProgress?.({ rowsRead: read, rowsRejected: rejected });
       if (Date.now() - lastSaved > 2000) {
         lastSaved = Date.now();
@@ -210,15 +250,16 @@ export class SourceRunner {
     });
     if (tooMany)
       return this.fail(
+        request,
         source,
         run,
         'TOO_MANY_RECORDS',
         `plus de ${maxRecordsPerRun()} lignes : exécution arrêtée`,
         rejections,
       );
-    if (!outcome.ok) return this.fail(source, run, outcome.code, outcome.message, rejections);
+    if (!outcome.ok) return this.fail(request, source, run, outcome.code, outcome.message, rejections);
 
-    for (const d of request.preview ? [] : await stagedDuplicates(this.dataSource, run.id)) {
+    for (const d of await stagedDuplicates(this.dataSource, run.id)) {
       const [indicator, territory, period, key] = d.key.split('|');
       const dims = Object.entries(parseDimensionKey(key))
         .map(([k, v]) => `${k}=${v}`)
@@ -231,9 +272,13 @@ export class SourceRunner {
     }
     run.rowsRejected = rejected;
 
-    if (request.preview) return this.finish(source, run, 'preview', rejections, false);
+    if (request.preview) {
+      await discardStaged(this.dataSource, run.id);
+      return this.finish(request, source, run, 'preview', rejections, false);
+    }
     if (rejected > 0 && source.mode === 'strict') {
       return this.fail(
+        request,
         source,
         run,
         'REJECTED_ROWS',
@@ -244,7 +289,14 @@ export class SourceRunner {
     const changed = await mergeStaged(this.dataSource, run.id);
     run.rowsWritten = changed;
     await this.store.announceMerged(provenance, accepted, changed);
-    const finished = await this.finish(source, run, rejected > 0 ? 'partial' : 'success', rejections, true);
+    const finished = await this.finish(
+      request,
+      source,
+      run,
+      rejected > 0 ? 'partial' : 'success',
+      rejections,
+      true,
+    );
     if (changed > 0) await this.scheduleDependents([...written], source.id);
     return finished;
   }
@@ -285,6 +337,7 @@ export class SourceRunner {
   }
 
   private async fail(
+    request: RunRequest,
     source: Source,
     run: SourceRun,
     code: string,
@@ -297,10 +350,11 @@ export class SourceRunner {
     this.logger.warn(
       `Source « ${source.name} » (#${source.id}) : exécution ${run.id} échouée — ${run.errorMessage}`,
     );
-    return this.finish(source, run, 'failed', rejections, false);
+    return this.finish(request, source, run, 'failed', rejections, false);
   }
 
   private async finish(
+    request: RunRequest,
     source: Source,
     run: SourceRun,
     status: RunStatus,
@@ -349,6 +403,10 @@ export class SourceRunner {
             leaseUntil: null,
           },
         );
+      } else if (!request.preview) {
+        await em
+          .getRepository(Source)
+          .update({ id: source.id }, { lastRunAt: run.startedAt, leaseUntil: null });
       }
     });
     await this.audit?.record({

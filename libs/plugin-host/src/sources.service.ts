@@ -6,7 +6,7 @@ import { AUDIT_SINK, AuditSink, DomainError, FieldIssue } from '@cap-iae/shared'
 import { TerritoriesService } from '@cap-iae/territories';
 import { Inject, Optional } from '@nestjs/common';
 import { configIssues } from './config-validation';
-import { nextCronTime } from './cron';
+import { cronOccurs, nextCronTime } from './cron';
 import { PluginDescriptor, PluginRegistry } from './plugin-registry';
 import { readSecrets } from './secrets';
 import {
@@ -139,8 +139,15 @@ export class SourcesService {
         territoryCode: input.territory,
         mode: input.mode,
         schedule: input.schedule || null,
+        // `enabled` absent (a form that does not show it) keeps the current state.
         status:
-          input.enabled === false ? 'disabled' : before.status === 'disabled' ? 'never_run' : before.status,
+          input.enabled === undefined
+            ? before.status
+            : input.enabled
+              ? before.status === 'disabled'
+                ? 'never_run'
+                : before.status
+              : 'disabled',
         inputIndicators: inputs ? JSON.stringify(inputs) : null,
         nextRunAt: input.schedule ? nextCronTime(input.schedule, new Date()).toISOString() : null,
         updatedAt: new Date().toISOString(),
@@ -273,6 +280,12 @@ export class SourcesService {
       issues.push({ field: 'mode', message: 'doit valoir strict ou accept_valid' });
     if (input.schedule && !isCron(input.schedule))
       issues.push({ field: 'schedule', message: 'expression cron à 5 champs attendue (ex. « 0 3 * * 1 »)' });
+    else if (input.schedule && !cronOccurs(input.schedule)) {
+      issues.push({
+        field: 'schedule',
+        message: 'cette planification ne se produit jamais (valeurs hors limites, ou 31 février…)',
+      });
+    }
     if (typeof input.config !== 'object' || input.config === null || Array.isArray(input.config))
       issues.push({ field: 'config', message: 'doit être un objet' });
     else if (d?.manifest) issues.push(...configIssues(d.manifest.configSchema, input.config));
@@ -280,19 +293,22 @@ export class SourcesService {
     return d!;
   }
 
-  /** Plugins that read values say which ones; asked once at save time, in a worker (their code is untrusted). */
+  /**
+   * The plugin's own check of the configuration (`parseConfig`, in a worker: its code is untrusted) at save time, so
+   * that a mistake is reported on the form rather than at the first run; plugins that read values also say which.
+   */
   private async inputsOf(
     d: PluginDescriptor,
     config: Record<string, unknown>,
   ): Promise<string[] | undefined> {
-    if (!d.manifest?.capabilities.includes('reads-values') || !d.entry) return undefined;
+    if (!d.entry) return undefined;
     const outcome = await runInWorker({ kind: 'inputs', entry: d.entry, config }, { timeoutMs: 10_000 });
     if (!outcome.ok)
       throw DomainError.validation(
         [{ field: 'config', message: outcome.message }],
         "La source n'a pas été enregistrée.",
       );
-    return outcome.inputs ?? [];
+    return d.manifest?.capabilities.includes('reads-values') ? (outcome.inputs ?? []) : undefined;
   }
 
   private async load(id: number): Promise<Source> {

@@ -56,8 +56,12 @@ export class SourcesController {
   @ApiOperation({
     summary: 'État de chaque source (à jour, dégradée…) ; status « degraded » si l’une a échoué',
   })
-  health() {
-    return this.sources.health();
+  async health(@CurrentPrincipal() principal: Principal) {
+    const all = await this.sources.health();
+    const mine = await this.list(principal);
+    const visible = new Set(mine.map((s) => s.id));
+    const sources = all.sources.filter((s) => visible.has(s.id));
+    return { status: sources.some((s) => s.status === 'degraded') ? 'degraded' : 'ok', sources };
   }
 
   @Post('sources')

@@ -17,6 +17,13 @@ export async function receiveUpload(
   req: Request,
   filename: string,
 ): Promise<{ path: string; originalName: string; cleanup: () => void }> {
+  // A body already read by the JSON or form parser is not a file (curl --data-binary sends a form type by default).
+  if (req.is('application/json') || req.is('application/x-www-form-urlencoded')) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'Envoyez le fichier lui-même, avec « Content-Type: text/csv » (CSV) ou « application/vnd.openxmlformats-officedocument.spreadsheetml.sheet » (XLSX).',
+    );
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cap-iae-import-'));
   const safe =
     path
