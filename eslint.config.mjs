@@ -10,6 +10,9 @@ export default tseslint.config(
       'node_modules/**',
       'coverage/**',
       'test/artifacts/**',
+      // Scratch files and local databases, both ignored by git.
+      'tmp/**',
+      'data/**',
       '**/*.js',
       '**/*.cjs',
       '**/*.mjs',

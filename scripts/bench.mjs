@@ -17,3 +17,5 @@ const script = [
 // One process per benchmark: memory figures must not include what the previous one left behind.
 run(process.execPath, [...script, '--only=store', ...process.argv.slice(2)]);
 run(process.execPath, [...script, '--only=csv', ...process.argv.slice(2)]);
+run(process.execPath, [...script, '--only=dashboard', ...process.argv.slice(2)]);
+run(process.execPath, [...script, '--only=bilans', ...process.argv.slice(2)]);

@@ -20,7 +20,21 @@ const ALLOWED: Record<string, string[]> = {
   governance: ['action-plans', 'strategy', 'territories', 'database', 'shared'],
   funding: ['strategy', 'territories', 'database', 'shared'],
   'plugin-host': ['plugin-sdk', 'indicators', 'territories', 'database', 'shared'],
+  // Bilans read every domain library; nothing below may import them.
+  reporting: [
+    'action-plans',
+    'governance',
+    'funding',
+    'plugin-host',
+    'indicators',
+    'strategy',
+    'territories',
+    'database',
+    'config',
+    'shared',
+  ],
   core: [
+    'reporting',
     'action-plans',
     'governance',
     'funding',

@@ -80,6 +80,7 @@ describe(`pages in French (${process.env.TEST_DB ?? 'sqlite'})`, () => {
     await t.as([{ role: 'cdiae_secretary', territory: 'DEP-93' }], 'secretaire93@test.cap-iae.fr');
     const { session } = await formLogin(t, 'secretaire93@test.cap-iae.fr');
     const home = await t.http().get('/').set('Cookie', session!).set('Accept', 'text/html').expect(200);
+    expect(home.text).toContain('Suivi de la stratégie régionale de l’IAE');
     expect(home.text).not.toContain('/administration/utilisateurs');
     const denied = await t
       .http()

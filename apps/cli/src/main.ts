@@ -9,10 +9,13 @@ import { revertAllMigrations, runMigrations } from '@cap-iae/database';
 import { DemoLoader, ReferenceSeeder } from '@cap-iae/reference-data';
 import { enterContext, isDomainError } from '@cap-iae/shared';
 import { AccountsService, ROLE_LABELS } from '@cap-iae/access';
+import { TerritoriesService } from '@cap-iae/territories';
 import { RUN_STATUS_LABELS, SourceRunner, SourcesService } from '@cap-iae/plugin-host';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ProgressBar } from './progress-bar';
+import { BilanGenerator, BilanRequest } from '@cap-iae/reporting';
+import { StrategiesService } from '@cap-iae/strategy';
 import * as os from 'node:os';
 
 /** Nest's start-up chatter says nothing to a person running a command; the application's own messages stay. */
@@ -80,7 +83,9 @@ export function buildProgram(): Command {
     .description('Cap IAE en ligne de commande : base de données, référentiel, données de démonstration')
     .helpOption('-h, --help', "affiche l'aide")
     .addHelpCommand('help [commande]', "affiche l'aide d'une commande")
-    .showHelpAfterError('(lancez « cap-iae --help » pour la liste des commandes)');
+    .showHelpAfterError('(lancez « cap-iae --help » pour la liste des commandes)')
+    // Options belong to the command they follow (`bilan --annee …` and `bilan cdiae --annee …` are different).
+    .enablePositionalOptions();
 
   program
     .command('setup')
@@ -237,7 +242,176 @@ export function buildProgram(): Command {
       });
     });
 
+  const bilan = program
+    .command('bilan')
+    .description('génère les bilans PDF (COR-IAE, CDIAE) ; --all : ceux de toute une année')
+    // `bilan --all --annee 2021` and `bilan cdiae --annee 2021 …` share option names: each reads its own.
+    .enablePositionalOptions()
+    .option('--all', "génère le bilan COR-IAE et les bilans CDIAE de l'année")
+    .option('--annee <année>', 'année du bilan (ex. 2021)')
+    .option('--strategie <code>', 'stratégie (par défaut : celle de la région qui couvre l’année)')
+    .option('--region <code>', 'code INSEE de la région', '11')
+    .option('--dossier <dossier>', 'dossier où écrire les PDF', 'bilans')
+    .action(
+      async (opts: {
+        all?: boolean;
+        annee?: string;
+        strategie?: string;
+        region: string;
+        dossier: string;
+      }) => {
+        if (!opts.all) {
+          bilan.help({ error: true });
+          return;
+        }
+        const year = yearOf(opts.annee);
+        await withContext(async (ctx) => {
+          await runMigrations(ctx.get(DataSource));
+          const region = territoryArg('REG', opts.region);
+          const strategies = (await ctx.get(StrategiesService).list()).filter(
+            (s) =>
+              s.territory === region &&
+              s.startYear <= year &&
+              s.endYear >= year &&
+              (!opts.strategie || s.code === opts.strategie),
+          );
+          if (strategies.length === 0)
+            throw new Error(
+              `Aucune stratégie de ${region} ne couvre ${year}${opts.strategie ? ` sous le code ${opts.strategie}` : ''}.`,
+            );
+          const requests: BilanRequest[] = [];
+          for (const s of strategies) {
+            requests.push({ kind: 'cor-iae', territory: region, strategy: s.code, year });
+            const departments = (await ctx.get(TerritoriesService).children(region)).filter(
+              (t) => t.level === 'department',
+            );
+            for (const d of departments)
+              requests.push({ kind: 'cdiae', territory: d.code, strategy: s.code, year });
+          }
+          const generator = ctx.get(BilanGenerator);
+          const bar = new BilanProgressBar('Bilans');
+          const made = await generator.generateBatch(
+            requests,
+            `cli:${os.userInfo().username}`,
+            (done, failed) => bar.update(done, failed, done, requests.length),
+          );
+          bar.end();
+          const outcomes: {
+            request: BilanRequest;
+            file: string | null;
+            pages: number | null;
+            error: string | null;
+          }[] = [];
+          for (const m of made) {
+            if (!m.bilan) {
+              outcomes.push({ request: m.request, file: null, pages: null, error: m.error.message });
+              continue;
+            }
+            const name = `bilan-${m.request.kind}-${m.request.territory.slice(4)}-${m.request.strategy}-${year}.pdf`;
+            const file = await generator.copyTo(m.bilan.id, path.join(opts.dossier, name));
+            outcomes.push({ request: m.request, file, pages: m.bilan.pageCount, error: null });
+          }
+          const failed = outcomes.filter((o) => o.error !== null).length;
+          for (const o of outcomes)
+            process.stdout.write(
+              o.file
+                ? `${o.file} (${o.pages} pages)\n`
+                : `Échec : bilan ${o.request.kind} ${o.request.territory} : ${o.error}\n`,
+            );
+          process.stdout.write(`${outcomes.length - failed} bilan(s) généré(s) sur ${outcomes.length}.\n`);
+          if (failed > 0) throw new Error(`${failed} bilan(s) n'ont pas pu être générés.`);
+        });
+      },
+    );
+  bilan
+    .command('cor-iae')
+    .description('génère le bilan COR-IAE d’une région')
+    .requiredOption('--annee <année>', 'année du bilan (ex. 2021)')
+    .requiredOption('--strategie <code>', 'stratégie (ex. IDF-2021-2022)')
+    .option('--region <code>', 'code INSEE de la région', '11')
+    .requiredOption('--out <fichier>', 'fichier PDF à écrire')
+    .action(async (opts: { annee: string; strategie: string; region: string; out: string }) => {
+      await generateOne(
+        {
+          kind: 'cor-iae',
+          territory: territoryArg('REG', opts.region),
+          strategy: opts.strategie,
+          year: yearOf(opts.annee),
+        },
+        opts.out,
+      );
+    });
+  bilan
+    .command('cdiae')
+    .description('génère le bilan CDIAE d’un département')
+    .requiredOption('--departement <code>', 'code INSEE du département (ex. 93)')
+    .requiredOption('--annee <année>', 'année du bilan (ex. 2021)')
+    .requiredOption('--strategie <code>', 'stratégie (ex. IDF-2021-2022)')
+    .requiredOption('--out <fichier>', 'fichier PDF à écrire')
+    .action(async (opts: { departement: string; annee: string; strategie: string; out: string }) => {
+      await generateOne(
+        {
+          kind: 'cdiae',
+          territory: territoryArg('DEP', opts.departement),
+          strategy: opts.strategie,
+          year: yearOf(opts.annee),
+        },
+        opts.out,
+      );
+    });
+
   return program;
+}
+
+/** « 11 » or « REG-11 » → « REG-11 ». */
+function territoryArg(level: 'REG' | 'DEP', code: string): string {
+  return code.toUpperCase().startsWith(`${level}-`) ? code.toUpperCase() : `${level}-${code.toUpperCase()}`;
+}
+
+function yearOf(text: string | undefined): number {
+  const year = Number(text);
+  if (!text || !Number.isInteger(year)) throw new Error('--annee : année attendue (ex. 2021)');
+  return year;
+}
+
+/** One bilan: generated, archived, and copied where asked; the bar follows its steps. */
+async function generateOne(request: BilanRequest, out: string): Promise<void> {
+  await withContext(async (ctx) => {
+    await runMigrations(ctx.get(DataSource));
+    const generator = ctx.get(BilanGenerator);
+    const bar = new BilanProgressBar('Bilan');
+    const made = await generator.generate(request, `cli:${os.userInfo().username}`, (p) =>
+      bar.update(p.percent, 0, p.percent, 100, p.step),
+    );
+    bar.end();
+    const file = await generator.copyTo(made.id, out);
+    process.stdout.write(`${file} (${made.pageCount} pages, empreinte des données ${made.dataHash}).\n`);
+  });
+}
+
+/** The import's progress bar, counting bilans (or percent of one bilan) instead of rows. */
+class BilanProgressBar extends ProgressBar {
+  private last = -1;
+  private readonly onTerminal = Boolean(process.stderr.isTTY);
+
+  constructor(private readonly what: string) {
+    super(what);
+  }
+
+  override update(done: number, failed: number, _done?: number, total?: number, step?: string): void {
+    const ratio = total ? Math.min(1, done / total) : 0;
+    const text =
+      total === 100 && step !== undefined
+        ? `${this.what} : ${done} % (${step})`
+        : `${this.what} : ${done} sur ${total ?? '?'}${failed ? `, ${failed} en échec` : ''}`;
+    if (this.onTerminal) {
+      const width = 24;
+      process.stderr.write(`\r[${'='.repeat(Math.round(ratio * width)).padEnd(width, ' ')}] ${text}\u001b[K`);
+    } else if (Math.floor(ratio * 10) > this.last || total !== 100) {
+      this.last = Math.floor(ratio * 10);
+      process.stderr.write(`${text}\n`);
+    }
+  }
 }
 
 buildProgram()

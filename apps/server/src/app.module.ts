@@ -16,11 +16,18 @@ import { ReferenceController } from './api/reference.controller';
 import { IndicatorsController } from './api/indicators.controller';
 import { ProgressController } from './api/progress.controller';
 import { HealthController } from './api/health.controller';
-import { HomeController } from './home.controller';
+import { PlansController } from './plans/plans.controller';
+import { PlansPagesController } from './plans/plans-pages.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { FundingController } from './funding/funding.controller';
+import { FundingPagesController } from './funding/funding-pages.controller';
+import { GovernanceController } from './governance/governance.controller';
+import { GovernancePagesController } from './governance/governance-pages.controller';
+import { BILANS_CONTROLLERS } from './reporting';
 
 /** Every controller the app serves: the route catalog (permissions test, docs/permissions.md) reads this list. */
 export const CONTROLLERS = [
-  HomeController,
+  DashboardController,
   HealthController,
   ReferenceController,
   IndicatorsController,
@@ -31,6 +38,13 @@ export const CONTROLLERS = [
   SourcesController,
   SourcesPagesController,
   EntryPagesController,
+  PlansController,
+  PlansPagesController,
+  FundingController,
+  FundingPagesController,
+  GovernanceController,
+  GovernancePagesController,
+  ...BILANS_CONTROLLERS,
 ];
 
 @Module({})

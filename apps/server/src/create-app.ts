@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { repoPath, runInContext } from '@cap-iae/shared';
 import { registerViewHelpers } from './pages/view-helpers';
+import { vendorAssets } from './dashboard/vendor-assets';
 import type { AppRequest } from './access/request-principal';
 import { AppConfig } from '@cap-iae/config';
 import { Bootstrapper } from '@cap-iae/core';
@@ -65,6 +66,8 @@ export async function createApp(
     maxAge: '7d',
   });
   app.useStaticAssets(repoPath('apps', 'server', 'static'), { prefix: '/static', maxAge: '1h' });
+  // Charts and map of the dashboard (ECharts, département outlines), from the installed packages.
+  app.use(vendorAssets);
   if (options.prepare ?? true) await app.get(Bootstrapper).prepare({ demo: options.demo });
   // The Swagger UI assets come from the swagger-ui-dist package and are served by the app itself (no CDN).
   SwaggerModule.setup('api/docs', app, buildOpenApi(app), {

@@ -1,6 +1,16 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TerritoriesModule } from '@cap-iae/territories';
+import { StrategyModule } from '@cap-iae/strategy';
 import { PlanDemoLoader } from './demo';
+import { ACTION_PLAN_ENTITY_CLASSES } from './entities-list';
+import { PlanReadService } from './plan-read.service';
+import { PlansService } from './plans.service';
 
-/** Plans d'actions départementaux: filled in by the action-plans work (see docs/architecture.md). */
-@Module({ providers: [PlanDemoLoader], exports: [PlanDemoLoader] })
+/** Plans d'actions départementaux: plans, workflow, actions, versions, files and the regional roll-up. */
+@Module({
+  imports: [TypeOrmModule.forFeature(ACTION_PLAN_ENTITY_CLASSES), TerritoriesModule, StrategyModule],
+  providers: [PlansService, PlanReadService, PlanDemoLoader],
+  exports: [PlansService, PlanReadService, PlanDemoLoader],
+})
 export class ActionPlansModule {}

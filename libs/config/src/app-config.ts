@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export type DatabaseConfig =
@@ -14,7 +15,23 @@ export interface AppConfig {
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Express `trust proxy`: number of proxies in front of the app (0 when it faces clients directly). */
   readonly trustProxy: number;
+  /** Bilans PDF: templates, the one each kind uses, where files go, which Chromium (see docs/bilans.md). */
+  readonly reporting: ReportingConfig;
 }
+
+export interface ReportingConfig {
+  /** `null`: the repository's `templates/` folder. */
+  readonly templatesDir: string | null;
+  /** Folder name under `<templates>/bilans/` of the COR-IAE and CDIAE bilans. */
+  readonly corIaeTemplate: string;
+  readonly cdiaeTemplate: string;
+  readonly bilansDir: string;
+  /** `null`: CHROMIUM_PATH unset, the usual Debian locations are tried. */
+  readonly chromiumPath: string | null;
+}
+
+/** A template id is a folder name: no path separators, so that configuration cannot reach outside `bilans/`. */
+const TEMPLATE_ID = /^[a-z0-9][a-z0-9_-]{0,59}$/;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -72,6 +89,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 
   const demo = parseBoolean('CAP_IAE_DEMO', env.CAP_IAE_DEMO, appEnv !== 'production', problems);
 
+  const templatesDir = env.CAP_IAE_TEMPLATES_DIR?.trim()
+    ? path.resolve(cwd, env.CAP_IAE_TEMPLATES_DIR.trim())
+    : null;
+  if (templatesDir && !fs.existsSync(path.join(templatesDir, 'bilans')))
+    problems.push(
+      `CAP_IAE_TEMPLATES_DIR doit désigner un dossier de modèles contenant bilans/ (reçu « ${templatesDir} »)`,
+    );
+  const templateId = (name: string, fallback: string): string => {
+    const raw = env[name]?.trim() || fallback;
+    if (!TEMPLATE_ID.test(raw))
+      problems.push(
+        `${name} doit être le nom d'un dossier de templates/bilans/ (minuscules, chiffres, - ou _ ; reçu « ${raw} »)`,
+      );
+    return raw;
+  };
+  const reporting: ReportingConfig = {
+    templatesDir,
+    corIaeTemplate: templateId('CAP_IAE_BILAN_TEMPLATE_COR_IAE', 'cor-iae'),
+    cdiaeTemplate: templateId('CAP_IAE_BILAN_TEMPLATE_CDIAE', 'cdiae'),
+    bilansDir: path.resolve(cwd, env.CAP_IAE_BILANS_DIR?.trim() || path.join('data', 'bilans')),
+    chromiumPath: env.CHROMIUM_PATH?.trim() || null,
+  };
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: appEnv ?? 'development',
@@ -81,5 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     demo,
     logLevel: logLevel ?? 'log',
     trustProxy,
+    reporting,
   };
 }

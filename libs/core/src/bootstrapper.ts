@@ -67,12 +67,13 @@ export class Bootstrapper {
       if (await this.demo.isLoaded()) demo = 'already';
       else {
         await this.demo.load();
-        // Plans first: meetings and decisions of the demo refer to their actions.
-        await this.planDemo.load();
-        await this.governanceDemo.load();
-        await this.fundingDemo.load();
         demo = 'loaded';
       }
+      // Each loader is idempotent: a demo database created before a library existed gets that library's data too.
+      // Plans first: meetings and decisions of the demo refer to their actions.
+      await this.planDemo.load();
+      await this.governanceDemo.load();
+      await this.fundingDemo.load();
       await this.demoAccounts.ensure();
     }
     return { migrations: applied.map((m) => m.name), reference, demo };

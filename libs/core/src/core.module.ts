@@ -10,6 +10,7 @@ import { PLUGIN_HOST_ENTITIES, PluginHostModule } from '@cap-iae/plugin-host';
 import { ACTION_PLAN_ENTITIES, ActionPlansModule } from '@cap-iae/action-plans';
 import { GOVERNANCE_ENTITIES, GovernanceModule } from '@cap-iae/governance';
 import { FUNDING_ENTITIES, FundingModule } from '@cap-iae/funding';
+import { REPORTING_ENTITIES, ReportingModule } from '@cap-iae/reporting';
 import { ObservationAuditor } from './observation-auditor';
 import { Bootstrapper } from './bootstrapper';
 
@@ -22,6 +23,7 @@ export const ALL_ENTITIES = [
   ...ACTION_PLAN_ENTITIES,
   ...GOVERNANCE_ENTITIES,
   ...FUNDING_ENTITIES,
+  ...REPORTING_ENTITIES,
 ];
 
 /** Every domain module without any transport: the server adds HTTP on top, the CLI adds commands. */
@@ -42,6 +44,7 @@ export class CoreModule {
         ActionPlansModule,
         GovernanceModule,
         FundingModule,
+        ReportingModule,
       ],
       providers: [Bootstrapper, ObservationAuditor],
       exports: [
@@ -54,6 +57,7 @@ export class CoreModule {
         ActionPlansModule,
         GovernanceModule,
         FundingModule,
+        ReportingModule,
         Bootstrapper,
       ],
     };

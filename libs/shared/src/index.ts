@@ -7,3 +7,4 @@ export * from './prng';
 export * from './request-context';
 export * from './audit-port';
 export * from './repo-path';
+export * from './csv';

@@ -31,7 +31,11 @@ export class PageRenderer {
         manageUsers: await this.policy.allowed(principal, 'user', 'manage'),
         readAudit: await this.policy.allowed(principal, 'audit', 'read'),
         readSources: await this.policy.allowed(principal, 'source', 'read'),
+        readPlans: await this.policy.allowed(principal, 'plan', 'read'),
+        readInstances: await this.policy.allowed(principal, 'instance', 'read'),
         writeValues: await this.policy.allowed(principal, 'observation', 'write'),
+        readFunding: await this.policy.allowed(principal, 'funding', 'read'),
+        readBilans: await this.policy.allowed(principal, 'bilan', 'read'),
       },
     });
   }
