@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '@cap-iae/database';
@@ -89,6 +90,33 @@ describe('command line', () => {
     expect(() =>
       cli(['users', 'create-admin', '--login', 'premiere@drieets.gouv.fr', '--nom', 'Doublon'], env),
     ).toThrow(/déjà utilisé/);
+  });
+
+  it('imports a CSV through a file source with the compiled plugin host (worker, plugin and SDK from dist/)', () => {
+    if (db.config.kind !== 'sqlite') return;
+    cli(['setup', '--no-demo'], env);
+    const raw = new Database(db.config.path);
+    const now = new Date().toISOString();
+    const config = JSON.stringify({
+      indicator: 'SIAE_NB',
+      territoryColumn: 'Département',
+      territoryFormat: 'insee-departement',
+      periodColumn: 'Année',
+      valueColumn: 'Nombre',
+    });
+    const { lastInsertRowid } = raw
+      .prepare(
+        `INSERT INTO source (plugin_id, name, config, territory_code, mode, schedule, status, owner_login, consecutive_failures, created_at, updated_at, version)
+         VALUES ('fichier', 'Import CLI', ?, 'REG-11', 'strict', NULL, 'never_run', 'cli', 0, ?, ?, 1)`,
+      )
+      .run(config, now, now);
+    raw.close();
+    const file = path.join(path.dirname(db.config.path), 'siae.csv');
+    fs.writeFileSync(file, 'Département;Année;Nombre\r\n93;2031;61\r\n75;2031;48\r\n');
+    const out = cli(['import', file, '--source', String(lastInsertRowid)], env);
+    expect(out).toMatch(
+      /Exécution \d+ réussie : 2 ligne\(s\) lue\(s\), 2 acceptée\(s\), 0 rejetée\(s\), 2 valeur\(s\) créée\(s\)/,
+    );
   });
 
   it('fails with a clear French message on a bad configuration', () => {

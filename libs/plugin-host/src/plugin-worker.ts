@@ -1,4 +1,5 @@
 import Module from 'node:module';
+import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { batchesOf, isPlugin, isPluginError, Plugin, PluginContext } from '@cap-iae/plugin-sdk';
 import { BATCHES_IN_FLIGHT, HostMessage, WorkerMessage, WorkerTask } from './worker-protocol';
@@ -26,7 +27,15 @@ port.on('message', (m: HostMessage | { type: 'abort' }) => {
  * A plugin imports `@cap-iae/plugin-sdk`; outside this repository (CAP_IAE_PLUGIN_DIRS) that name resolves to nothing,
  * so the worker answers it with the SDK the host itself runs — the one the manifest's range was checked against.
  */
-const sdkPath = require.resolve('@cap-iae/plugin-sdk');
+// Resolved from this file's place, the same in dist/ and in the sources: a bare name would not be rewritten by the build.
+const sdkPath = path.join(
+  __dirname,
+  '..',
+  '..',
+  'plugin-sdk',
+  'src',
+  __filename.endsWith('.js') ? 'index.js' : 'index.ts',
+);
 const moduleInternals = Module as unknown as {
   _resolveFilename: (request: string, ...rest: unknown[]) => string;
 };
