@@ -42,11 +42,12 @@ export function runInWorker(task: WorkerTask, options: WorkerRunOptions): Promis
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      // Wait for the batches already received to be handled before reporting the end.
-      void chain.then(() => {
-        void worker.terminate();
-        resolve(outcome);
-      });
+      // Wait for the batches already received to be handled, and for the thread to be gone (its memory with it),
+      // before reporting the end.
+      void chain
+        .then(() => worker.terminate())
+        .catch(() => undefined)
+        .then(() => resolve(outcome));
     };
     const timer = setTimeout(
       () =>
