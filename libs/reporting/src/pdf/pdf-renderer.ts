@@ -200,11 +200,34 @@ async function patchNumbers(
   return true;
 }
 
+/**
+ * Every font of the document loaded before printing. A page of the pool may be in the background, where Chromium
+ * defers layout: a font not yet asked for when the PDF is printed would be replaced by a fallback, and the text
+ * would wrap differently from one generation to the next. Forcing layout, then loading every declared font, makes
+ * the output depend on the document alone.
+ */
+async function loadFonts(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const doc = (globalThis as unknown as { document: FontsDocument }).document;
+    void doc.body?.offsetHeight;
+    // Iterated natively: with the page's scripts disabled, Blink refuses to call back into a function (forEach).
+    const faces = Array.from(doc.fonts);
+    await Promise.all(faces.map((f) => f.load().catch(() => undefined)));
+    await doc.fonts.ready;
+  });
+}
+
+interface FontsDocument {
+  body: { offsetHeight: number } | null;
+  fonts: Iterable<{ load(): Promise<unknown> }> & { ready: Promise<unknown> };
+}
+
 /** `final`: the PDF as delivered (tagged, with outline, header and footer); `null`: page breaks only. */
 async function printPage(
   page: Page,
   final: Pick<PdfDocumentInput, 'headerTemplate' | 'footerTemplate'> | null,
 ): Promise<Buffer> {
+  await loadFonts(page);
   const data = await page.pdf(
     final
       ? { ...PDF_OPTIONS, headerTemplate: final.headerTemplate, footerTemplate: final.footerTemplate }
