@@ -4,3 +4,4 @@ export * from './types';
 export * from './define-plugin';
 export * from './manifest';
 export * from './test-kit';
+export * from './http';

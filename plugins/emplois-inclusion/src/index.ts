@@ -10,7 +10,7 @@ import {
 } from '@cap-iae/plugin-sdk';
 import { EmploisConfig, parseConfig, QueryPoint } from './config';
 import { departementFromPostalCode, normalizeDepartement } from './departement';
-import { getJson, pause, throwIfAborted } from './http';
+import { getJson, pause, throwIfAborted } from '@cap-iae/plugin-sdk';
 
 type Context = PluginContext<EmploisConfig>;
 

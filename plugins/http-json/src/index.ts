@@ -9,7 +9,7 @@ import {
   SourceRecord,
 } from '@cap-iae/plugin-sdk';
 import { HttpJsonConfig, parseConfig } from './config';
-import { getJson, pause, throwIfAborted } from './http';
+import { getJson, pause, throwIfAborted } from '@cap-iae/plugin-sdk';
 import { readPath } from './json-path';
 import { mapItem, Variables } from './mapping';
 import { inRequest, requestedYears } from './request-filter';

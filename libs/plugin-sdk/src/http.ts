@@ -1,4 +1,8 @@
-import { isPluginError, PluginContext, PluginError } from '@cap-iae/plugin-sdk';
+import { isPluginError, PluginError } from './errors';
+import type { PluginContext } from './types';
+
+// JSON over HTTP for plugins: one abort-aware GET with French errors, shared by the HTTP sources (plugins may
+// import nothing of Cap IAE but this SDK).
 
 /** What a JSON GET returns once its status, content type and syntax are checked. */
 export interface JsonResponse {
