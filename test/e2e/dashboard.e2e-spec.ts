@@ -1,5 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { Response } from 'superagent';
+import * as vm from 'node:vm';
+import { buildChartOption, TerritoryBarsInput, territoryBarsOption } from '@cap-iae/reporting';
+import type { ChartPayload } from '../../apps/server/src/dashboard/dashboard-format';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** Handlebars escapes these in text and attributes; the tests read pages as a person would. */
@@ -19,6 +22,18 @@ function text(html: string): string {
   return decode(html.replace(/<[^>]+>/g, ''))
     .replace(/[ \t\r\n]+/g, ' ')
     .trim();
+}
+
+/** The description of a chart the page hands to the browser script. */
+function chartPayload(html: string, id: string): ChartPayload {
+  const m = new RegExp(`<script type="application/json" id="${id}-donnees">([\\s\\S]*?)</script>`).exec(html);
+  if (!m) throw new Error(`graphique absent de la page : ${id}`);
+  return JSON.parse(m[1]) as ChartPayload;
+}
+
+/** An option without its functions (axis label formatters), to compare two options as data. */
+function asData(option: unknown): unknown {
+  return JSON.parse(JSON.stringify(option));
 }
 
 interface PageTable {
@@ -307,7 +322,13 @@ describe(`dashboard pages (${process.env.TEST_DB ?? 'sqlite'})`, () => {
       .query({ indicator: 'SIAE_NB', region: 'REG-11', period: '2021' });
     expect(values.reduce((a, b) => a + b, 0)).toBe(api.body.computed.value);
     expect(html).toContain('id="carte-departements"');
-    expect(html).toContain('&quot;kind&quot;:&quot;map&quot;'.replace(/&quot;/g, '"'));
+    // The ranking chart draws the table's figures, written as the table writes them.
+    const rankingChart = chartPayload(html, 'graphique-classement');
+    expect(rankingChart.chart.builder).toBe('territoryBars');
+    const bars = (rankingChart.chart.input as TerritoryBarsInput).bars;
+    expect(bars.map((b) => b.value)).toEqual(values);
+    expect(bars.map((b) => b.text)).toEqual(ranking.rows.map((r) => r[2]));
+    expect(chartPayload(html, 'carte-departements').chart.builder).toBe('departmentsMap');
     const provenance = pageTable(html, 'provenance');
     expect(provenance.header).toContain('Démonstration');
     expect(provenance.rows.find((r) => r[0] === '2016')![4]).toContain('Stratégie 2018-2020');
@@ -355,6 +376,43 @@ describe(`dashboard pages (${process.env.TEST_DB ?? 'sqlite'})`, () => {
     await t.http().get('/static/js/dashboard.js').expect(200);
     await t.http().get('/static/dashboard.css').expect(200);
     await t.http().post('/vendor/echarts.min.js').set('Accept', 'application/json').expect(404);
+  });
+
+  it('draws its charts with the builders of the bilans, served to the browser', async () => {
+    const res = await t.http().get('/vendor/cap-iae-graphiques.js').expect(200);
+    expect(res.headers['content-type']).toContain('javascript');
+    await t.http().get('/vendor/cap-iae-graphiques.js').set('If-None-Match', res.headers.etag).expect(304);
+    // The script as a browser runs it: it publishes the builders on `window`.
+    const sandbox = { window: {} as { capIaeChartOptions?: { buildChartOption: typeof buildChartOption } } };
+    vm.runInNewContext(res.text, sandbox);
+    const browser = sandbox.window.capIaeChartOptions!;
+    const pages = [
+      ['/?strategie=IDF-2021-2022&annee=2021', ['graphique-avancement-axes']],
+      [
+        '/indicateurs/SIAE_NB?annee=2021&territoire=DEP-93',
+        ['graphique-serie', 'graphique-classement', 'carte-departements'],
+      ],
+      ['/departements/93?strategie=IDF-2021-2022&annee=2021', ['graphique-ecarts-taux', 'carte-departement']],
+    ] as const;
+    for (const [url, ids] of pages) {
+      const html = await page(url);
+      for (const id of ids) {
+        const { chart } = chartPayload(html, id);
+        const inBrowser = browser.buildChartOption(chart);
+        // The same option as the server's builders give, the axis formatters included.
+        expect(asData(inBrowser)).toEqual(asData(buildChartOption(chart)));
+        const yAxis = (inBrowser as { yAxis?: { axisLabel?: { formatter?: unknown } } }).yAxis;
+        if (chart.builder === 'series') expect(typeof yAxis?.axisLabel?.formatter).toBe('function');
+      }
+    }
+    // And the bilans draw their comparisons of départements with that builder too.
+    const input: TerritoryBarsInput = {
+      format: 'percent',
+      bars: [{ label: '93', value: 12.5, text: '12,5 %' }],
+    };
+    expect(asData(browser.buildChartOption({ builder: 'territoryBars', input }))).toEqual(
+      asData(territoryBarsOption(input)),
+    );
   });
 
   it('shows a new value as soon as it is validated (the page cache follows writes)', async () => {

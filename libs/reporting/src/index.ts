@@ -21,3 +21,4 @@ export * from './view-model/bilan-sections.service';
 export * from './archive/bilan-archive.service';
 export * from './archive/bilan-narratives.service';
 export * from './generation/bilan-generator.service';
+export * from './charts/chart-options-script';

@@ -1,5 +1,4 @@
 import {
-  cleanNumber,
   formatIndicatorChange,
   formatIndicatorValue,
   IndicatorUnit,
@@ -7,6 +6,8 @@ import {
   PROGRESS_STATUSES,
   PROGRESS_STATUS_LABELS,
 } from '@cap-iae/indicators';
+import { STATUS_ORDER as CHART_STATUS_ORDER } from '@cap-iae/reporting';
+import type { ChartSpec, StatusBarsInput } from '@cap-iae/reporting';
 import { formatDateFr, formatNumberFr } from '@cap-iae/shared';
 
 /**
@@ -203,6 +204,23 @@ export interface ChartModel {
   spec: string;
 }
 
+/**
+ * What the browser receives for a chart: the builder and input it hands to the shared chart builders (the bilans'),
+ * how tooltips read, and how many rows a horizontal bar chart has (its height grows with them).
+ */
+export interface ChartPayload {
+  chart: ChartSpec;
+  tooltip: 'axis' | 'item';
+  rows: number;
+}
+
+function rowsOf(spec: ChartSpec): number {
+  if (spec.builder === 'statusBars') return spec.input.categories.length;
+  if (spec.builder === 'territoryBars' && spec.input.horizontal) return spec.input.bars.length;
+  if (spec.builder === 'stackedBars' && spec.input.horizontal) return spec.input.categories.length;
+  return 0;
+}
+
 /** JSON that cannot close its `<script>` block nor open a comment, whatever the labels contain. */
 export function safeJson(value: unknown): string {
   return JSON.stringify(value)
@@ -218,10 +236,34 @@ export function chart(
   title: string,
   description: string,
   describedBy: string,
-  spec: object,
+  spec: ChartSpec,
   size: ChartModel['size'] = 'md',
 ): ChartModel {
-  return { id, title, description, describedBy, size, spec: safeJson(spec) };
+  const payload: ChartPayload = {
+    chart: spec,
+    tooltip: spec.builder === 'territoryBars' || spec.builder === 'departmentsMap' ? 'item' : 'axis',
+    rows: rowsOf(spec),
+  };
+  return { id, title, description, describedBy, size, spec: safeJson(payload) };
+}
+
+/**
+ * Counts per status for a status bar chart, from one list of counts per category given in `STATUS_ORDER` (the
+ * progress statuses and the charts' statuses are the same four, in the same order).
+ */
+export function countsByStatus(perCategory: readonly (readonly number[])[]): StatusBarsInput['counts'] {
+  return Object.fromEntries(
+    CHART_STATUS_ORDER.map((status, k) => [status, perCategory.map((counts) => counts[k] ?? 0)]),
+  ) as StatusBarsInput['counts'];
+}
+
+/** Texts of values as the page's tables write them, for the labels of a chart (`''` where there is none). */
+export function valueTexts(
+  values: readonly (number | null | undefined)[],
+  unit: IndicatorUnit,
+  decimals: number,
+): string[] {
+  return values.map((v) => (v === null || v === undefined ? '' : formatValue(v, unit, decimals)));
 }
 
 /** A URL of the same page with some parameters changed (`undefined` removes one): filters live in the URL. */
@@ -240,12 +282,4 @@ export function withQuery(
 /** The département's short code for URLs: `DEP-93` → `93`. */
 export function departmentSlug(code: string): string {
   return code.replace(/^DEP-/, '');
-}
-
-/** Labels and values of a bar chart, with the binary noise of differences removed. */
-export function cleanPoints(points: { label: string; value: number }[]): {
-  categories: string[];
-  values: number[];
-} {
-  return { categories: points.map((p) => p.label), values: points.map((p) => cleanNumber(p.value)) };
 }

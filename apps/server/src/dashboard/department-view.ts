@@ -1,4 +1,4 @@
-import { IndicatorProgress } from '@cap-iae/indicators';
+import { cleanNumber, IndicatorProgress } from '@cap-iae/indicators';
 import { DomainError } from '@cap-iae/shared';
 import { TerritoryView } from '@cap-iae/territories';
 import { DashboardData } from './dashboard-data';
@@ -13,7 +13,8 @@ import {
 import {
   changeCell,
   chart,
-  cleanPoints,
+  formatChange,
+  formatValue,
   departmentSlug,
   numberCell,
   shareCell,
@@ -22,6 +23,7 @@ import {
   TableModel,
   textCell,
 } from './dashboard-format';
+import { departmentsMapName } from '@cap-iae/reporting';
 
 /** `93`, `DEP-93`, `2A`: the département's territory code. */
 export function departmentCode(slug: string): string {
@@ -163,10 +165,20 @@ export async function buildDepartment(data: DashboardData, slug: string, query: 
             'Barres horizontales en points : à droite, au-dessus du taux régional ; à gauche, en dessous.',
             'ecarts-taux-table',
             {
-              kind: 'diverging',
-              unit: 'points',
-              decimals: 1,
-              ...cleanPoints(gaps.sort((a, b) => b.value - a.value)),
+              builder: 'territoryBars',
+              input: {
+                format: 'points',
+                horizontal: true,
+                bars: gaps
+                  .sort((a, b) => b.value - a.value)
+                  .map((g) => ({
+                    label: g.label,
+                    value: cleanNumber(g.value),
+                    text: formatChange(g.value, 'percent', 1),
+                    // Above the regional rate in green, below in orange, as the statuses say it.
+                    color: g.value >= 0 ? '#18753c' : '#b34000',
+                  })),
+              },
             },
             'lg',
           )
@@ -178,12 +190,18 @@ export async function buildDepartment(data: DashboardData, slug: string, query: 
             'Barres horizontales : part du département dans la valeur régionale, en pourcentage.',
             'parts-region-table',
             {
-              kind: 'ranking',
-              unit: 'percent',
-              decimals: 1,
-              ...cleanPoints(shares.sort((a, b) => b.value - a.value)),
-              highlight: null,
-              reference: null,
+              builder: 'territoryBars',
+              input: {
+                format: 'percent',
+                horizontal: true,
+                bars: shares
+                  .sort((a, b) => b.value - a.value)
+                  .map((g) => ({
+                    label: g.label,
+                    value: cleanNumber(g.value),
+                    text: formatValue(g.value, 'percent', 1),
+                  })),
+              },
             },
             'lg',
           )
@@ -194,10 +212,18 @@ export async function buildDepartment(data: DashboardData, slug: string, query: 
         'Carte de la région : le département est mis en évidence.',
         'carte-departement-texte',
         {
-          kind: 'locator',
-          region: scope.region.code,
-          departments: scope.departments.map((d) => ({ code: d.officialCode, name: d.name, value: null })),
-          highlight: territory.officialCode,
+          builder: 'departmentsMap',
+          input: {
+            map: departmentsMapName(scope.departments.map((d) => d.officialCode)),
+            locator: true,
+            areas: scope.departments.map((d) => ({
+              code: d.officialCode,
+              name: d.name,
+              value: null,
+              text: '',
+            })),
+            highlight: territory.officialCode,
+          },
         },
         'sm',
       ),

@@ -15,6 +15,7 @@ import {
   departmentSlug,
   formatChange,
   formatDay,
+  countsByStatus,
   STATUS_ORDER,
   STATUS_STYLES,
   TableModel,
@@ -98,13 +99,11 @@ export async function buildHome(data: DashboardData, query: DashboardQuery) {
       'Barres empilées : nombre d’indicateurs de chaque axe par statut d’avancement.',
       'avancement-axes-table',
       {
-        kind: 'stacked',
-        categories: axes.map((a) => `Axe ${a.number}`),
-        series: STATUS_ORDER.map((s, k) => ({
-          name: STATUS_STYLES[s].label,
-          color: STATUS_STYLES[s].color,
-          values: axes.map((a) => a.counts[k].count),
-        })),
+        builder: 'statusBars',
+        input: {
+          categories: axes.map((a) => `Axe ${a.number}`),
+          counts: countsByStatus(axes.map((a) => a.counts.map((c) => c.count))),
+        },
       },
       'sm',
     );

@@ -20,9 +20,16 @@ import {
   TableCell,
   TableModel,
   textCell,
+  valueTexts,
+  formatValue,
   withQuery,
   yesNo,
 } from './dashboard-format';
+import { axisFormatOfUnit, departmentsMapName } from '@cap-iae/reporting';
+
+/** The région's line and the territory chosen, the same colours as in the bilans. */
+const REGION_COLOR = '#000091';
+const SELECTED_COLOR = '#e1000f';
 
 export const PROVENANCE_KIND_LABELS: Record<string, string> = {
   reference: 'document de référence',
@@ -149,26 +156,27 @@ export async function buildIndicator(data: DashboardData, code: string, query: D
       `Courbes par année${targets.length ? ', cible en pointillés' : ''}.`,
       'serie-table',
       {
-        kind: 'timeseries',
-        unit,
-        decimals,
-        years: allYears.map(String),
-        series: [
-          ...lines.map((l) => ({
-            name: l.name,
-            role: l.role,
-            values: allYears.map((y) => valueOf(l.code, y) ?? null),
+        builder: 'series',
+        input: {
+          format: axisFormatOfUnit(unit),
+          years: allYears.map(String),
+          series: lines.map((l) => {
+            const values = allYears.map((y) => valueOf(l.code, y) ?? null);
+            return {
+              name: l.name,
+              values,
+              texts: valueTexts(values, unit, decimals),
+              color: l.role === 'region' ? REGION_COLOR : l.role === 'selected' ? SELECTED_COLOR : undefined,
+              // The other départements stay in the background of the one shown.
+              emphasis: l.role === 'department' ? false : undefined,
+            };
+          }),
+          targets: targets.map((t) => ({
+            year: String(t.year),
+            value: t.value,
+            text: formatValue(t.value, unit, decimals),
           })),
-          ...(targets.length
-            ? [
-                {
-                  name: `Cible (${selected.name})`,
-                  role: 'target',
-                  values: allYears.map((y) => targets.find((t) => t.year === y)?.value ?? null),
-                },
-              ]
-            : []),
-        ],
+        },
       },
       'lg',
     );
@@ -216,12 +224,15 @@ export async function buildIndicator(data: DashboardData, code: string, query: D
           'Barres : une par modalité.',
           'ventilation-table',
           {
-            kind: 'bars',
-            unit,
-            decimals,
-            categories: rows.map((r) => r.modality),
-            labels: rows.map((r) => r.label),
-            values: rows.map((r) => r.value ?? null),
+            builder: 'territoryBars',
+            input: {
+              format: axisFormatOfUnit(unit),
+              bars: rows.map((r) => ({
+                label: r.label,
+                value: r.value ?? null,
+                text: r.value === undefined ? '' : formatValue(r.value, unit, decimals),
+              })),
+            },
           },
         ),
       };
@@ -272,16 +283,23 @@ export async function buildIndicator(data: DashboardData, code: string, query: D
       `Barres horizontales, du meilleur au moins bon ; ${regional ? 'la valeur régionale est' : 'aucune valeur régionale n’est'} indiquée.`,
       'classement-table',
       {
-        kind: 'ranking',
-        unit,
-        decimals,
-        categories: ranked.filter((r) => r.v).map((r) => r.d.name),
-        values: ranked.filter((r) => r.v).map((r) => r.v!.value),
-        highlight: isRegion ? null : selected.name,
-        reference:
-          regional && indicator.aggregation !== 'sum'
-            ? { label: `${scope.region.name} : ${regional.formatted}`, value: regional.value }
-            : null,
+        builder: 'territoryBars',
+        input: {
+          format: axisFormatOfUnit(unit),
+          horizontal: true,
+          bars: ranked
+            .filter((r) => r.v)
+            .map((r) => ({
+              label: r.d.name,
+              value: r.v!.value,
+              text: formatValue(r.v!.value, unit, decimals),
+              highlight: !isRegion && r.d.code === selected.code,
+            })),
+          reference:
+            regional && indicator.aggregation !== 'sum'
+              ? { label: scope.region.name, value: regional.value, text: regional.formatted }
+              : null,
+        },
       },
     );
     const mapChart = chart(
@@ -290,16 +308,20 @@ export async function buildIndicator(data: DashboardData, code: string, query: D
       'Carte : plus la couleur est foncée, plus la valeur est élevée.',
       'classement-table',
       {
-        kind: 'map',
-        unit,
-        decimals,
-        region: regionCode,
-        departments: scope.departments.map((d) => ({
-          code: d.officialCode,
-          name: d.name,
-          value: total.byDepartment.get(d.code)?.get(year)?.value ?? null,
-        })),
-        highlight: isRegion ? null : selected.officialCode,
+        builder: 'departmentsMap',
+        input: {
+          map: departmentsMapName(scope.departments.map((d) => d.officialCode)),
+          areas: scope.departments.map((d) => {
+            const v = total.byDepartment.get(d.code)?.get(year);
+            return {
+              code: d.officialCode,
+              name: d.name,
+              value: v?.value ?? null,
+              text: v ? formatValue(v.value, unit, decimals) : '—',
+            };
+          }),
+          highlight: isRegion ? null : selected.officialCode,
+        },
       },
     );
 

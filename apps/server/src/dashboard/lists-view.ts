@@ -13,6 +13,7 @@ import {
   countCell,
   departmentSlug,
   numberCell,
+  countsByStatus,
   STATUS_ORDER,
   STATUS_STYLES,
   TableModel,
@@ -123,13 +124,11 @@ export async function buildDepartmentList(data: DashboardData, query: DashboardQ
         'Barres empilées : nombre d’indicateurs de chaque département par statut d’avancement.',
         'departements-table',
         {
-          kind: 'stacked',
-          categories: entries.map((e) => e.name),
-          series: STATUS_ORDER.map((s, k) => ({
-            name: STATUS_STYLES[s].label,
-            color: STATUS_STYLES[s].color,
-            values: entries.map((e) => e.counts[k].count),
-          })),
+          builder: 'statusBars',
+          input: {
+            categories: entries.map((e) => e.name),
+            counts: countsByStatus(entries.map((e) => e.counts.map((c) => c.count))),
+          },
         },
         'lg',
       ),

@@ -67,9 +67,9 @@ export function bilanCharts(vm: BilanViewModel, options: ReportOptions): ChartTo
               ]
             : []),
         ],
-        target: k.targetPoint
-          ? { year: String(k.targetPoint.year), value: k.targetPoint.value, text: k.targetPoint.text }
-          : null,
+        targets: k.targetPoint
+          ? [{ year: String(k.targetPoint.year), value: k.targetPoint.value, text: k.targetPoint.text }]
+          : [],
       }),
     });
   }

@@ -1,5 +1,5 @@
-import * as echarts from 'echarts';
 import type { EChartsOption } from 'echarts';
+import { departmentsMapName } from './chart-options';
 import { departmentsSvgTree } from './departments-map';
 
 export interface ChartToRender {
@@ -12,12 +12,18 @@ export interface ChartToRender {
 
 const registered = new Set<string>();
 
+/** ECharts (~20 MB once loaded) is required on the first chart, not when the application starts. */
+function echarts(): typeof import('echarts') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('echarts') as typeof import('echarts');
+}
+
 /** Registers (once per process) the map of these départements under a name derived from them. */
 export function registerDepartmentsMap(codes: readonly string[]): { name: string; drawn: string[] } {
-  const name = `departements-${[...codes].sort().join('-')}`;
+  const name = departmentsMapName(codes);
   const { svg, drawn } = departmentsSvgTree(codes);
   if (!registered.has(name)) {
-    echarts.registerMap(name, { svg });
+    echarts().registerMap(name, { svg });
     registered.add(name);
   }
   return { name, drawn };
@@ -30,7 +36,7 @@ export function registerDepartmentsMap(codes: readonly string[]): { name: string
  * its column.
  */
 export function renderChartSvg(chart: ChartToRender): string {
-  const instance = echarts.init(null, null, {
+  const instance = echarts().init(null, null, {
     renderer: 'svg',
     ssr: true,
     width: chart.width,

@@ -1,6 +1,15 @@
 import * as fs from 'node:fs';
-import puppeteer, { Browser, HTTPRequest, Page } from 'puppeteer-core';
+import type { Browser, HTTPRequest, Page, PuppeteerNode } from 'puppeteer-core';
 import { DomainError } from '@cap-iae/shared';
+
+/**
+ * Puppeteer is loaded on the first bilan, not at start: a server or a command that renders nothing (an import, a
+ * migration) does not pay its memory.
+ */
+function puppeteer(): PuppeteerNode {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('puppeteer-core') as { default: PuppeteerNode }).default;
+}
 
 /** One request Chromium tried to make while rendering a bilan, and what became of it. */
 export interface RequestLogEntry {
@@ -120,7 +129,7 @@ export class ChromiumPool {
       ];
       // Chromium refuses to start as root with its sandbox; it renders only our own templates, scripts disabled.
       if (process.getuid?.() === 0) args.push('--no-sandbox');
-      this.launching = puppeteer
+      this.launching = puppeteer()
         .launch({ executablePath, headless: true, pipe: true, args, timeout: 30_000 })
         .then((browser) => {
           this.browser = browser;
