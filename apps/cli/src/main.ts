@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '@cap-iae/config';
 import { Bootstrapper, CoreModule } from '@cap-iae/core';
 import { revertAllMigrations, runMigrations } from '@cap-iae/database';
 import { DemoLoader, ReferenceSeeder } from '@cap-iae/reference-data';
-import { enterContext, isDomainError } from '@cap-iae/shared';
+import { enterContext, isDomainError, tuneGarbageCollector } from '@cap-iae/shared';
 import { AccountsService, ROLE_LABELS } from '@cap-iae/access';
 import { TerritoriesService } from '@cap-iae/territories';
 import { RUN_STATUS_LABELS, SourceRunner, SourcesService } from '@cap-iae/plugin-host';
@@ -414,6 +414,7 @@ class BilanProgressBar extends ProgressBar {
   }
 }
 
+tuneGarbageCollector();
 buildProgram()
   .parseAsync(process.argv)
   .catch((error: unknown) => {

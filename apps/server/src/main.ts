@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '@cap-iae/config';
+import { tuneGarbageCollector } from '@cap-iae/shared';
 import { SourceScheduler } from '@cap-iae/plugin-host';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
+  tuneGarbageCollector();
   let config;
   try {
     config = loadConfig();

@@ -6,6 +6,7 @@ import {
   idleSqlite,
   OBSERVATION_COLUMNS,
   PG_TYPES,
+  preparedOnce,
   POSTGRES_BATCH,
   pushTuple,
   SQLITE_BATCH,
@@ -43,11 +44,9 @@ export async function stageRows(
   }
   const db = await idleSqlite(ds);
   const one = `(${STAGING_COLUMNS.map(() => '?').join(',')})`;
-  const insert = (n: number) =>
-    db.prepare(
-      `INSERT INTO observation_staging (${STAGING_COLUMNS.join(',')}) VALUES ${Array(n).fill(one).join(',')}`,
-    );
-  const full = rows.length >= SQLITE_BATCH ? insert(SQLITE_BATCH) : undefined;
+  const sql = (n: number) =>
+    `INSERT INTO observation_staging (${STAGING_COLUMNS.join(',')}) VALUES ${Array(n).fill(one).join(',')}`;
+  const full = rows.length >= SQLITE_BATCH ? preparedOnce(db, sql(SQLITE_BATCH)) : undefined;
   const bool = (b: boolean) => (b ? 1 : 0);
   db.transaction(() => {
     const params: unknown[] = [];
@@ -66,7 +65,7 @@ export async function stageRows(
         params.push(runId, rows[j].line ?? null);
         pushTuple(params, rows[j], provenance, now, bool);
       }
-      insert(rows.length - i).run(...params);
+      db.prepare(sql(rows.length - i)).run(...params);
     }
   })();
 }
@@ -91,16 +90,27 @@ export async function stagedDuplicates(
   return rows.map((r) => ({ key: r.k, lines: [r.first, r.last].filter((l): l is number => l !== null) }));
 }
 
-/** Moves a run's staged rows into `observation` (the last line wins for a repeated key) and empties its staging. */
-export async function mergeStaged(ds: DataSource, runId: number): Promise<number> {
+/**
+ * Moves a run's staged rows into `observation` (the last line wins for a repeated key) and empties its staging.
+ * `keysUnique`: the caller checked (`stagedDuplicates`) that no key repeats, so the rows go in as they are, without
+ * grouping a million rows to find the last of each key.
+ */
+export async function mergeStaged(
+  ds: DataSource,
+  runId: number,
+  options: { keysUnique?: boolean } = {},
+): Promise<number> {
   const cols = OBSERVATION_COLUMNS.join(', ');
+  const p = isPostgres(ds) ? '$1' : '?';
+  const which = options.keysUnique
+    ? `run_id = ${p}`
+    : `id IN (SELECT MAX(id) FROM observation_staging WHERE run_id = ${p} GROUP BY ${KEY})`;
   if (isPostgres(ds)) {
     return ds.transaction(async (em) => {
       // The structured result is the only way TypeORM reports PostgreSQL's row count for an INSERT.
       const result = (await em.queryRunner!.query(
         `INSERT INTO observation (${cols})
-           SELECT ${cols} FROM observation_staging
-            WHERE id IN (SELECT MAX(id) FROM observation_staging WHERE run_id = $1 GROUP BY ${KEY})
+           SELECT ${cols} FROM observation_staging WHERE ${which}
            ${conflictClause('update', (c) => `observation.${c} IS DISTINCT FROM excluded.${c}`)}`,
         [runId],
         true,
@@ -111,16 +121,21 @@ export async function mergeStaged(ds: DataSource, runId: number): Promise<number
   }
   const db = await idleSqlite(ds);
   return db.transaction(() => {
-    // `WHERE true` keeps SQLite from reading ON CONFLICT as part of a join.
+    // `AND true` keeps SQLite from reading ON CONFLICT as part of a join.
     const { changes } = db
       .prepare(
         `INSERT INTO observation (${cols})
-           SELECT ${cols} FROM observation_staging
-            WHERE id IN (SELECT MAX(id) FROM observation_staging WHERE run_id = ? GROUP BY ${KEY}) AND true
+           SELECT ${cols} FROM observation_staging WHERE ${which} AND true
            ${conflictClause('update', (c) => `observation.${c} IS NOT excluded.${c}`)}`,
       )
       .run(runId);
-    db.prepare('DELETE FROM observation_staging WHERE run_id = ?').run(runId);
+    // Alone in the staging table (the usual case), the run empties it whole: SQLite then drops its pages at once
+    // instead of deleting a million rows and their index entries one by one.
+    const span = db
+      .prepare('SELECT MIN(run_id) AS low, MAX(run_id) AS high FROM observation_staging')
+      .get() as { low: number | null; high: number | null };
+    if (span.low === runId && span.high === runId) db.prepare('DELETE FROM observation_staging').run();
+    else db.prepare('DELETE FROM observation_staging WHERE run_id = ?').run(runId);
     return changes;
   })();
 }

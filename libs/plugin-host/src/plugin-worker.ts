@@ -1,8 +1,15 @@
 import Module from 'node:module';
 import * as path from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { batchesOf, isPlugin, isPluginError, Plugin, PluginContext } from '@cap-iae/plugin-sdk';
-import { BATCHES_IN_FLIGHT, HostMessage, WorkerMessage, WorkerTask } from './worker-protocol';
+import {
+  BatchPayload,
+  BATCHES_IN_FLIGHT,
+  POSTED_BATCH_SIZE,
+  HostMessage,
+  WorkerMessage,
+  WorkerTask,
+} from './worker-protocol';
 
 /**
  * Runs inside a worker thread: a plugin that loops forever, leaks memory or crashes takes only its thread down,
@@ -10,7 +17,7 @@ import { BATCHES_IN_FLIGHT, HostMessage, WorkerMessage, WorkerTask } from './wor
  */
 const port = parentPort!;
 const post = (m: WorkerMessage) => port.postMessage(m);
-const task = workerData as WorkerTask;
+const { task, batchPort } = workerData as { task: WorkerTask; batchPort: MessagePort };
 const controller = new AbortController();
 
 let acked = 0;
@@ -84,9 +91,22 @@ async function main(): Promise<void> {
   }
   let seq = 0;
   for await (const batch of batchesOf(plugin.fetchValues(task.request, context(config, task.secrets)))) {
-    seq += 1;
-    post({ type: 'batch', seq, records: batch.records, warnings: batch.warnings });
-    while (seq - acked >= BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (waiting = resolve));
+    // Whatever size the plugin chose, the host receives slices it can handle while they are still young.
+    for (
+      let i = 0;
+      i === 0 || i < batch.records.length || i < batch.warnings.length;
+      i += POSTED_BATCH_SIZE
+    ) {
+      seq += 1;
+      const payload: BatchPayload = {
+        seq,
+        records: batch.records.slice(i, i + POSTED_BATCH_SIZE),
+        warnings: batch.warnings.slice(i, i + POSTED_BATCH_SIZE),
+      };
+      batchPort.postMessage(payload);
+      post({ type: 'batch', seq });
+      while (seq - acked >= BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (waiting = resolve));
+    }
   }
   post({ type: 'done' });
 }

@@ -124,7 +124,6 @@ export class SourceRunner {
   }
 
   private async execute(source: Source, run: SourceRun, request: RunRequest): Promise<SourceRun> {
-    const started = Date.now();
     const descriptor = this.registry.get(source.pluginId);
     if (!descriptor?.manifest || !descriptor.entry || descriptor.status !== 'ok') {
       return this.fail(
@@ -246,7 +245,6 @@ export class SourceRunner {
       rowsRead: read,
       rowsAccepted: accepted,
       rowsRejected: rejected,
-      durationMs: Date.now() - started,
     });
     if (tooMany)
       return this.fail(
@@ -259,7 +257,8 @@ export class SourceRunner {
       );
     if (!outcome.ok) return this.fail(request, source, run, outcome.code, outcome.message, rejections);
 
-    for (const d of await stagedDuplicates(this.dataSource, run.id)) {
+    const duplicates = await stagedDuplicates(this.dataSource, run.id);
+    for (const d of duplicates) {
       const [indicator, territory, period, key] = d.key.split('|');
       const dims = Object.entries(parseDimensionKey(key))
         .map(([k, v]) => `${k}=${v}`)
@@ -286,7 +285,7 @@ export class SourceRunner {
         rejections,
       );
     }
-    const changed = await mergeStaged(this.dataSource, run.id);
+    const changed = await mergeStaged(this.dataSource, run.id, { keysUnique: duplicates.length === 0 });
     run.rowsWritten = changed;
     await this.store.announceMerged(provenance, accepted, changed);
     const finished = await this.finish(
@@ -364,7 +363,8 @@ export class SourceRunner {
     const now = new Date();
     run.status = status;
     run.finishedAt = now.toISOString();
-    run.durationMs ??= now.getTime() - Date.parse(run.startedAt);
+    // From the run's start to its end, the check for repeated keys and the final merge included.
+    run.durationMs = now.getTime() - Date.parse(run.startedAt);
     await this.dataSource.transaction(async (em) => {
       await em.getRepository(SourceRun).save(run);
       for (let i = 0; i < rejections.length; i += 500) {

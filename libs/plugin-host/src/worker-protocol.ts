@@ -11,8 +11,15 @@ export type WorkerTask =
   | { kind: 'health'; entry: string; config: Record<string, unknown>; secrets: Record<string, string> }
   | { kind: 'inputs'; entry: string; config: Record<string, unknown> };
 
+/** What a batch carries, posted on the batch port; the notice on the main port only says it is there. */
+export interface BatchPayload {
+  seq: number;
+  records: SourceRecord[];
+  warnings: PluginWarning[];
+}
+
 export type WorkerMessage =
-  | { type: 'batch'; seq: number; records: SourceRecord[]; warnings: PluginWarning[] }
+  | { type: 'batch'; seq: number }
   | { type: 'progress'; done: number; total?: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'done' }
@@ -23,6 +30,13 @@ export type WorkerMessage =
 export type HostMessage = { type: 'ack'; seq: number };
 
 export type { KnownValue };
+
+/**
+ * Records per batch posted to the host. A batch is deserialised, validated and staged in one go; small enough, all
+ * that it allocates dies before the young generation is collected twice, so none of it reaches the old generation
+ * (5 000 rows per batch promoted about 150 MB of garbage between two full collections on a million-row import).
+ */
+export const POSTED_BATCH_SIZE = 1000;
 
 /** At most this many batches travel unacknowledged, so a fast plugin cannot fill the host's memory. */
 export const BATCHES_IN_FLIGHT = 4;

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { PluginWarning, SourceRecord } from '@cap-iae/plugin-sdk';
 import { repoPath } from '@cap-iae/shared';
-import type { WorkerMessage, WorkerTask } from './worker-protocol';
+import type { BatchPayload, WorkerMessage, WorkerTask } from './worker-protocol';
 
 export interface WorkerRunOptions {
   timeoutMs: number;
@@ -23,11 +23,18 @@ const compiled = __filename.endsWith('.js');
 /**
  * Runs one task of a plugin in its own worker thread, with a deadline. Batches are acknowledged one by one once the
  * host has handled them, which bounds what is in flight.
+ *
+ * Batches travel on a port of their own that nobody listens to: the host takes the next one off it
+ * (`receiveMessageOnPort`) only when it is ready to handle it. Until then a batch stays serialised, outside the
+ * JavaScript heap; deserialised on arrival, the batches waiting their turn would live long enough to be promoted to
+ * the old generation, which then fills with a million dead records between two full collections.
  */
 export function runInWorker(task: WorkerTask, options: WorkerRunOptions): Promise<WorkerOutcome> {
   const file = path.join(__dirname, compiled ? 'plugin-worker.js' : 'plugin-worker.ts');
+  const batches = new MessageChannel();
   const worker = new Worker(file, {
-    workerData: task,
+    workerData: { task, batchPort: batches.port2 },
+    transferList: [batches.port2],
     execArgv: compiled ? [] : ['-r', repoPath('scripts', 'ts-register.cjs')],
     // A small heap makes V8 collect early: the plugin's thread stays light, and one that hoards memory is stopped.
     resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 128, maxYoungGenerationSizeMb: 16 },
@@ -46,6 +53,7 @@ export function runInWorker(task: WorkerTask, options: WorkerRunOptions): Promis
       // before reporting the end.
       void chain
         .then(() => worker.terminate())
+        .finally(() => batches.port1.close())
         .catch(() => undefined)
         .then(() => resolve(outcome));
     };
@@ -66,7 +74,11 @@ export function runInWorker(task: WorkerTask, options: WorkerRunOptions): Promis
       switch (m.type) {
         case 'batch':
           chain = chain
-            .then(() => options.onBatch?.(m.records, m.warnings))
+            .then(() => {
+              const received = receiveMessageOnPort(batches.port1)?.message as BatchPayload | undefined;
+              if (received?.seq !== m.seq) throw new Error(`lot ${m.seq} introuvable`);
+              return options.onBatch?.(received.records, received.warnings);
+            })
             .then(() => worker.postMessage({ type: 'ack', seq: m.seq }))
             .catch((e: unknown) =>
               finish({ ok: false, code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) }),

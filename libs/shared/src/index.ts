@@ -8,3 +8,4 @@ export * from './request-context';
 export * from './audit-port';
 export * from './repo-path';
 export * from './csv';
+export * from './gc-tuning';
