@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Response } from 'superagent';
 import { formatIndicatorChange, cleanNumber, ProgressReport } from '@cap-iae/indicators';
 import { loadConfig } from '@cap-iae/config';
+import { Bilan, BilanArchiveService, BilanView, STALE_AFTER_MS } from '@cap-iae/reporting';
 import { Caller, startTestApp, TestApp } from '../support/test-app';
 import { testDbKind } from '../support/test-database';
 
@@ -383,5 +384,48 @@ describe(`bilans PDF (${testDbKind()})`, () => {
       .send({ kind: 'cdiae', territory: 'REG-11', strategy: STRATEGY, year: 2031 })
       .expect(400);
     expect(wrong.body.errors.map((e: { field: string }) => e.field)).toEqual(['territory', 'year']);
+  });
+
+  it('fails only the generations whose server went silent, not those a neighbour is running', async () => {
+    const repo = t.dataSource.getRepository(Bilan);
+    const now = new Date();
+    const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+    const row = (status: 'pending' | 'running', owner: string | null, heartbeatAt: string | null) =>
+      repo.save(
+        repo.create({
+          kind: 'cdiae',
+          templateId: 'cdiae',
+          territoryCode: 'DEP-93',
+          strategyCode: STRATEGY,
+          year: 2021,
+          parameters: '{}',
+          dataHash: null,
+          dataDate: null,
+          filePath: null,
+          size: null,
+          pageCount: null,
+          author: 'essai',
+          createdAt: ago(15 * 60_000),
+          finishedAt: null,
+          status,
+          errorMessage: null,
+          durationMs: null,
+          owner,
+          heartbeatAt,
+        }),
+      );
+    const neighbour = await row('running', 'autre-serveur:12:ab', ago(20_000));
+    const stopped = await row('running', 'serveur-arrete:34:cd', ago(STALE_AFTER_MS + 60_000));
+    const beforeUpgrade = await row('pending', null, null);
+    await t.app.get(BilanArchiveService).failInterrupted(now);
+    const status = async (id: number) =>
+      (await admin.get(`/api/v1/bilans/${id}`).expect(200)).body as BilanView;
+    expect((await status(neighbour.id)).status).toBe('running');
+    for (const id of [stopped.id, beforeUpgrade.id]) {
+      const view = await status(id);
+      expect(view.status).toBe('failed');
+      expect(view.errorMessage).toBe('Génération interrompue par un arrêt de l’application : relancez-la.');
+    }
+    await repo.delete([neighbour.id, stopped.id, beforeUpgrade.id]);
   });
 });

@@ -66,6 +66,14 @@ export class Bilan {
 
   @Column({ name: 'duration_ms', type: 'integer', nullable: true })
   durationMs!: number | null;
+
+  /** The process generating it (host, pid, random part), while it is pending or running. */
+  @Column({ type: 'varchar', length: 120, nullable: true })
+  owner!: string | null;
+
+  /** Last time that process said it was still at it; a generation silent for long was cut short by a stop. */
+  @Column({ name: 'heartbeat_at', type: 'varchar', length: 30, nullable: true })
+  heartbeatAt!: string | null;
 }
 
 /** A text written in the app for a bilan before it is generated: the synthesis, an axis, an objective, the conclusion. */

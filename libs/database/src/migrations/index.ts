@@ -6,6 +6,7 @@ import { ActionPlans1732400000000 } from './1732400000000-action-plans';
 import { Governance1732500000000 } from './1732500000000-governance';
 import { Funding1732600000000 } from './1732600000000-funding';
 import { Reporting1732700000000 } from './1732700000000-reporting';
+import { BilanHeartbeat1732800000000 } from './1732800000000-bilan-heartbeat';
 
 /** The one migration history, in order. Listed explicitly so that it works the same compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Governance1732500000000,
   Funding1732600000000,
   Reporting1732700000000,
+  BilanHeartbeat1732800000000,
 ];

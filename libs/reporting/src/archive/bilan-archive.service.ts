@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
@@ -31,6 +32,13 @@ export interface BilanView {
   errorMessage: string | null;
   durationMs: number | null;
 }
+
+/** This process, as the owner of the generations it runs. */
+export const INSTANCE = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`.slice(0, 120);
+/** A generating process refreshes its rows this often… */
+export const HEARTBEAT_MS = 30_000;
+/** …and one silent for this long has stopped. */
+export const STALE_AFTER_MS = 120_000;
 
 /**
  * The archive of bilans: one row per generation (asked, running, ready or failed) and the PDF files under the bilans
@@ -77,6 +85,8 @@ export class BilanArchiveService {
         status: 'pending',
         errorMessage: null,
         durationMs: null,
+        owner: INSTANCE,
+        heartbeatAt: new Date().toISOString(),
       }),
     );
     return view(saved);
@@ -130,19 +140,34 @@ export class BilanArchiveService {
     );
   }
 
+  /** Says that this process is still generating its pending and running bilans. */
+  async heartbeat(): Promise<void> {
+    await this.dataSource
+      .getRepository(Bilan)
+      .update(
+        { owner: INSTANCE, status: In(['pending', 'running']) },
+        { heartbeatAt: new Date().toISOString() },
+      );
+  }
+
   /**
-   * Generations cut short by a stop of the process stay « en cours » forever otherwise; at start they are marked
-   * failed. One instance per database is assumed here (see docs/bilans.md).
+   * Generations cut short by a stop of their process stay « en cours » forever otherwise. Several servers may share
+   * the database: only those whose process has been silent for `STALE_AFTER_MS` (it beats every
+   * `HEARTBEAT_MS` while it works) are marked failed — a neighbour's generation under way is left alone.
    */
-  async failInterrupted(): Promise<number> {
-    const result = await this.dataSource.getRepository(Bilan).update(
-      { status: In(['pending', 'running']) },
-      {
+  async failInterrupted(now = new Date()): Promise<number> {
+    const staleBefore = new Date(now.getTime() - STALE_AFTER_MS).toISOString();
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(Bilan)
+      .set({
         status: 'failed',
         errorMessage: 'Génération interrompue par un arrêt de l’application : relancez-la.',
-        finishedAt: new Date().toISOString(),
-      },
-    );
+        finishedAt: now.toISOString(),
+      })
+      .where('status IN (:...statuses)', { statuses: ['pending', 'running'] })
+      .andWhere('(heartbeat_at IS NULL OR heartbeat_at < :staleBefore)', { staleBefore })
+      .execute();
     return result.affected ?? 0;
   }
 

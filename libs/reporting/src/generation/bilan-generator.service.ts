@@ -3,7 +3,12 @@ import * as path from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConfigError } from '@cap-iae/config';
 import { AUDIT_SINK, AuditSink, DomainError, isDomainError, repoPath } from '@cap-iae/shared';
-import { BilanArchiveService, BilanView, writeFileAtomic } from '../archive/bilan-archive.service';
+import {
+  BilanArchiveService,
+  BilanView,
+  HEARTBEAT_MS,
+  writeFileAtomic,
+} from '../archive/bilan-archive.service';
 import { BILAN_KIND_LABELS, BilanKind } from '../bilan-kinds';
 import { bilanCharts } from '../charts/bilan-charts';
 import { renderCharts, yieldToEventLoop } from '../charts/svg-renderer';
@@ -102,6 +107,7 @@ export class BilanGenerator implements OnModuleInit, OnApplicationShutdown {
   /** Sommaire page numbers of the last PDF of each bilan (template, territory, strategy, year), reused as a guess. */
   private readonly lastSommaire = new Map<string, SommaireEntry[]>();
   private active = 0;
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -124,9 +130,20 @@ export class BilanGenerator implements OnModuleInit, OnApplicationShutdown {
       }
     }
     if (problems.length) throw new ConfigError(problems);
+    // While this process generates, it says so; and it fails what a stopped neighbour left « en cours ».
+    this.heartbeat = setInterval(() => {
+      const busy = this.active + this.queue.length > 0;
+      void (busy ? this.archive.heartbeat() : Promise.resolve())
+        .then(() => this.archive.failInterrupted())
+        .catch((e: unknown) =>
+          this.logger.warn(`Suivi des générations : ${e instanceof Error ? e.message : String(e)}`),
+        );
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
     await this.pool.close();
   }
 
