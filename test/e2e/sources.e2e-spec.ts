@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { ObservationStore, stageRows } from '@cap-iae/indicators';
+import { Source, SourceRun, SourceScheduler } from '@cap-iae/plugin-host';
 import { Caller, countRows, startTestApp, TestApp } from '../support/test-app';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'plugins');
@@ -181,6 +183,65 @@ describe(`plugin host (${process.env.TEST_DB ?? 'sqlite'})`, () => {
       expect(health.sources.find((s) => s.id === id)?.status).toBe('degraded');
     // The others still run.
     expect(await run(good.id)).toMatchObject({ status: 'success' });
+  });
+
+  it('marks failed, and empties, a run its process left behind, never one still holding its lease', async () => {
+    const source = await create('modele', { valeurs: [] });
+    const runs = t.dataSource.getRepository(SourceRun);
+    const now = new Date();
+    const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+    const running = (startedAt: string) =>
+      runs.save(
+        runs.create({
+          sourceId: source.id,
+          trigger: 'user',
+          triggeredBy: 'essai',
+          startedAt,
+          finishedAt: null,
+          status: 'running',
+          rowsRead: 0,
+          rowsAccepted: 0,
+          rowsRejected: 0,
+          rowsWritten: 0,
+          durationMs: null,
+          errorCode: null,
+          errorMessage: null,
+          inputName: null,
+        }),
+      );
+    // A run cut short an hour ago with a row staged, and one that has just started (a preview takes no lease).
+    const dead = await running(ago(3_600_000));
+    const young = await running(ago(5_000));
+    const { rows } = (await t.app.get(ObservationStore).validator()).validate([
+      { indicator: 'SIAE_NB', territory: 'DEP-93', period: '2023', value: 5 },
+    ]);
+    await stageRows(t.dataSource, dead.id, rows, { kind: 'run', ref: `source:${source.id}:run:${dead.id}` });
+    const staged = async () =>
+      Number(
+        (
+          await t.dataSource.query<{ n: string | number }[]>(
+            `SELECT COUNT(*) AS n FROM observation_staging WHERE run_id = ${dead.id}`,
+          )
+        )[0].n,
+      );
+    expect(await staged()).toBe(1);
+
+    // While another instance holds the source's lease, its runs are its own.
+    await t.dataSource.getRepository(Source).update({ id: source.id }, { leaseUntil: ago(-60_000) });
+    await t.app.get(SourceScheduler).tick(now);
+    expect((await admin.get(`/api/v1/runs/${dead.id}`).expect(200)).body.status).toBe('running');
+
+    await t.dataSource.getRepository(Source).update({ id: source.id }, { leaseUntil: null });
+    await t.app.get(SourceScheduler).tick(now);
+    const recovered = (await admin.get(`/api/v1/runs/${dead.id}`).expect(200)).body as Record<
+      string,
+      unknown
+    >;
+    expect(recovered).toMatchObject({ status: 'failed', errorCode: 'ABORTED' });
+    expect(recovered.errorMessage).toContain('arrêt de l’application');
+    expect(await staged()).toBe(0);
+    expect((await admin.get(`/api/v1/runs/${young.id}`).expect(200)).body.status).toBe('running');
+    await runs.delete([young.id]);
   });
 
   it('accepts the valid rows when its owner chose so, and reports the others with their line', async () => {

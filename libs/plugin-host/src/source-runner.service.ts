@@ -44,6 +44,8 @@ export function maxRecordsPerRun(): number {
   return Number(process.env.CAP_IAE_MAX_RECORDS_PER_RUN ?? 5_000_000);
 }
 const RETRY_DELAYS_MIN = [5, 15, 45];
+/** A run's lease lasts its plugin's timeout plus this margin (validation, merge and bookkeeping after the deadline). */
+const LEASE_MARGIN_S = 120;
 
 const REASONS: Record<string, string> = {
   ...PLUGIN_ERROR_CODES,
@@ -69,6 +71,41 @@ export class SourceRunner {
     @Optional() @Inject(AUDIT_SINK) private readonly audit?: AuditSink,
   ) {}
 
+  /**
+   * Runs that a stop of their process cut short (crash, kill, restart during an import) would stay « en cours » with
+   * their rows staged forever. A run is known to be dead once it started longer ago than its source's lease lasts
+   * (the plugin's timeout + 2 minutes) and no lease is held on the source any more: it is marked failed and its
+   * staged rows are deleted. A run under way in another instance still holds its lease, and is left alone.
+   */
+  async recoverInterrupted(now = new Date()): Promise<number> {
+    const running = await this.dataSource.getRepository(SourceRun).find({ where: { status: 'running' } });
+    let recovered = 0;
+    for (const run of running) {
+      const source = await this.dataSource.getRepository(Source).findOneBy({ id: run.sourceId });
+      const timeoutS = this.registry.get(source?.pluginId ?? '')?.manifest?.timeoutSeconds ?? 60;
+      const leaseLength = (timeoutS + LEASE_MARGIN_S) * 1000;
+      const leaseHeld = source?.leaseUntil ? Date.parse(source.leaseUntil) > now.getTime() : false;
+      if (leaseHeld || Date.parse(run.startedAt) + leaseLength > now.getTime()) continue;
+      await discardStaged(this.dataSource, run.id);
+      const marked = await this.dataSource.getRepository(SourceRun).update(
+        { id: run.id, status: 'running' },
+        {
+          status: 'failed',
+          errorCode: 'ABORTED',
+          errorMessage: `${REASONS.ABORTED} : arrêt de l’application pendant l’exécution`,
+          finishedAt: now.toISOString(),
+        },
+      );
+      if (marked.affected) {
+        recovered += 1;
+        this.logger.warn(
+          `Exécution ${run.id} de la source #${run.sourceId} interrompue par un arrêt : marquée en échec.`,
+        );
+      }
+    }
+    return recovered;
+  }
+
   /** Starts a run and returns its id at once; the run goes on in the background (pages poll its progress). */
   async start(sourceId: number, request: RunRequest): Promise<{ runId: number; done: Promise<SourceRun> }> {
     const { source, run } = await this.open(sourceId, request);
@@ -89,7 +126,7 @@ export class SourceRunner {
     const timeoutS = descriptor?.manifest?.timeoutSeconds ?? 60;
     if (!request.preview) {
       // A lease, not a lock: two app instances never run one source together, and a crashed run frees it by itself.
-      const until = new Date(Date.now() + (timeoutS + 120) * 1000).toISOString();
+      const until = new Date(Date.now() + (timeoutS + LEASE_MARGIN_S) * 1000).toISOString();
       const now = new Date().toISOString();
       const taken = await this.dataSource
         .createQueryBuilder()

@@ -45,6 +45,11 @@ export class SourceScheduler implements OnModuleInit, OnApplicationShutdown {
     this.ticking = true;
     let ran = 0;
     try {
+      await this.runner
+        .recoverInterrupted(now)
+        .catch((e: unknown) =>
+          this.logger.error(`Exécutions interrompues : ${e instanceof Error ? e.message : String(e)}`),
+        );
       const due = await this.dataSource.getRepository(Source).find({
         where: { status: Not('disabled'), nextRunAt: LessThanOrEqual(now.toISOString()) },
         order: { nextRunAt: 'ASC' },
