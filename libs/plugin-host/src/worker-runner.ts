@@ -26,8 +26,7 @@ const compiled = __filename.endsWith('.js');
  *
  * Batches travel on a port of their own that nobody listens to: the host takes the next one off it
  * (`receiveMessageOnPort`) only when it is ready to handle it. Until then a batch stays serialised, outside the
- * JavaScript heap; deserialised on arrival, the batches waiting their turn would live long enough to be promoted to
- * the old generation, which then fills with a million dead records between two full collections.
+ * JavaScript heap, instead of being deserialised on arrival and kept alive while the batches before it are staged.
  */
 export function runInWorker(task: WorkerTask, options: WorkerRunOptions): Promise<WorkerOutcome> {
   const file = path.join(__dirname, compiled ? 'plugin-worker.js' : 'plugin-worker.ts');
