@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoPath } from '@cap-iae/shared';
-import { axisLabelFr, serializableOption, territoryBarsOption } from './charts/chart-options';
+import { axisLabelFr, territoryBarsOption } from './charts/chart-options';
 import { departmentsSvgTree } from './charts/departments-map';
 import { renderChartSvg } from './charts/svg-renderer';
 import { extractSommaire } from './pdf/pdf-renderer';
@@ -212,15 +212,18 @@ describe('templates', () => {
 });
 
 describe('charts', () => {
-  it('labels axes in French and leaves no function in a serializable option', () => {
+  it('labels axes in French and bars with the French text they are given', () => {
     expect(axisLabelFr(12_500_000, 'euro')).toBe('12,5\u00a0M€');
     expect(axisLabelFr(45, 'percent')).toBe('45\u00a0%');
     expect(axisLabelFr(1500, 'number')).toBe('1\u202f500');
+    expect(axisLabelFr(-3.2, 'points')).toBe('−3,2');
     const option = territoryBarsOption({
       format: 'number',
+      horizontal: true,
       bars: [{ label: '75', value: 1200, text: '1 200' }],
     });
-    expect(JSON.stringify(serializableOption(option))).not.toContain('function');
+    const series = option.series as { data: { label: { formatter: string; position: string } }[] }[];
+    expect(series[0].data[0].label).toMatchObject({ formatter: '1 200', position: 'right' });
   });
 
   it('renders the same SVG for the same chart, with ids of its own', () => {

@@ -472,8 +472,3 @@ export function buildChartOption(spec: ChartSpec): EChartsOption {
       return stackedBarsOption(spec.input);
   }
 }
-
-/** A copy without functions, for sending an option to a browser as JSON. */
-export function serializableOption(option: EChartsOption): EChartsOption {
-  return JSON.parse(JSON.stringify(option)) as EChartsOption;
-}
